@@ -1,0 +1,16 @@
+"""Signals between domains, so that dependencies keep pointing one way.
+
+Evidence (self-assessments, observations) lives below profiles: evidence services send
+``evidence_changed`` and the profiles package, which subscribes, brings the stored
+profiles up to date in the same transaction.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+signals = Namespace()
+
+# sender: the practitioner (User) whose evidence changed;
+# keyword ``skill_slugs``: the skills affected (None means every skill).
+evidence_changed = signals.signal("evidence-changed")

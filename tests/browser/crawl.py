@@ -1,0 +1,146 @@
+"""The pages the accessibility crawl visits, per demo role.
+
+Each role signs in through the real form, then visits every link in its service
+navigation (read from the page itself) and the extra pages listed here. To add a
+page to the crawl, add ONE line to ``EXTRA_PAGES``:
+
+    "admin": [..., "/admin/organisation/regions/new"],       # a page that must answer 200
+    "*": [..., Visit("/gone", status=404)],                   # an error page
+    "admin": [..., FirstLink("/admin/users/", USER)],         # the first link in a list
+    "admin": [..., FirstLink("/admin/users/", USER, "/edit")],  # ... plus a suffix
+
+``"*"`` applies to every signed-in role; ``SIGNED_OUT`` is the crawl without signing in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: role key (used as the test id) -> demo account email
+ACCOUNTS: dict[str, str] = {
+    "admin": "admin@demo.test",
+    "leader": "head@demo.test",
+    "ld_lead": "ld.lead@demo.test",
+    "qdo": "qdo1@demo.test",
+    "spo": "spo1@demo.test",
+    "practitioner": "practitioner1@demo.test",
+}
+
+SIGNED_OUT = "signed_out"
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A page to load, and the status it must answer with."""
+
+    path: str
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class FirstLink:
+    """Load ``path``, then follow the first link matching ``selector`` (e.g. a detail page).
+
+    ``suffix`` is added to the link's path, to reach the pages under a record
+    (``/edit``, ``/roles``) whose ids are not known in advance.
+    """
+
+    path: str
+    selector: str
+    suffix: str = ""
+    status: int = 200
+
+
+Entry = str | Visit | FirstLink
+
+# Selectors match on href, so they survive changes to the markup around the links.
+USER = "main table a[href^='/admin/users/']"
+TEAM = "main a[href^='/admin/organisation/teams/']:not([href*='/new'])"
+REGION_EDIT = "main a[href^='/admin/organisation/regions/'][href$='/edit']"
+PDU_EDIT = "main a[href^='/admin/organisation/pdus/'][href$='/edit']"
+FRAMEWORK_VERSION = "main a[href^='/admin/framework/versions/']"
+SKILL = "main a[href^='/framework/skills/']"
+
+EXTRA_PAGES: dict[str, list[Entry]] = {
+    "*": [
+        "/home",
+        "/account/change-password",
+        "/framework/targets",
+        FirstLink("/framework/", SKILL),
+        "/accessibility",
+        "/cookies",
+        "/privacy",
+        Visit("/this-page-does-not-exist", status=404),
+        "/training/?skill=rosh-analysis&mode=face_to_face",
+    ],
+    SIGNED_OUT: [
+        "/sign-in",
+        "/accessibility",
+        "/cookies",
+        "/privacy",
+        Visit("/this-page-does-not-exist", status=404),
+    ],
+    "admin": [
+        "/admin/users/new",
+        "/admin/users/import",
+        FirstLink("/admin/users/", USER),
+        FirstLink("/admin/users/", USER, "/edit"),
+        FirstLink("/admin/users/", USER, "/roles/scope?role=ld_lead"),
+        FirstLink("/admin/users/", USER, "/roles"),
+        FirstLink("/admin/users/", USER, "/reset-password"),
+        FirstLink("/admin/users/", USER, "/deactivate"),
+        "/admin/organisation/regions/new",
+        "/admin/organisation/pdus/new",
+        "/admin/organisation/teams/new",
+        FirstLink("/admin/organisation/", REGION_EDIT),
+        FirstLink("/admin/organisation/", PDU_EDIT),
+        FirstLink("/admin/organisation/", TEAM),
+        FirstLink("/admin/organisation/", TEAM, "/edit"),
+        FirstLink("/admin/organisation/", TEAM, "/move"),
+        "/admin/framework/upload",
+        FirstLink("/admin/framework/", FRAMEWORK_VERSION),
+    ],
+    "practitioner": [
+        "/self-assessment/",
+        "/my-development/observations",
+        FirstLink("/my-development/", "main a[href^='/my-development/skills/']"),
+        FirstLink("/my-development/observations", "main #observations td a"),
+        FirstLink("/my-development/observations", "main #observations td a", "/reflection"),
+    ],
+    "ld_lead": [
+        "/learning-analysis-cycles/",
+        "/learning-analysis-cycles/new",
+        "/focus-campaigns/new",
+        FirstLink("/focus-campaigns/", "main a[href^='/focus-campaigns/'][href$='/end']"),
+        "/training/modules/new",
+        "/training/retired",
+        FirstLink("/training/", "main #modules a"),
+        FirstLink("/training/", "main #modules a", "/edit"),
+        FirstLink("/training/", "main #modules a", "/skills"),
+        FirstLink("/training/", "main #modules a", "/retire"),
+    ],
+    "spo": [
+        "/my-team/?sort=gaps&order=desc",
+        FirstLink("/my-team/", "main a[href^='/my-team/practitioners/']"),
+        FirstLink("/my-team/", "main a[href^='/my-team/practitioners/']", "/skills/rosh-analysis"),
+        "/observations/new",
+        "/observations/feedback/new",
+        FirstLink("/observations/", "main #observations a[href^='/observations/']"),
+        FirstLink("/observations/", "main #observations a[href^='/observations/']", "/edit"),
+    ],
+    "qdo": [
+        "/observations/new",
+        FirstLink("/observations/", "main #observations tbody tr:last-child a", "/correct"),
+    ],
+}
+
+
+def extra_pages(role: str) -> list[Visit | FirstLink]:
+    """The fixed pages for ``role``: its own list, plus the ``"*"`` list when signed in."""
+    entries = list(EXTRA_PAGES.get(role, []))
+    if role != SIGNED_OUT:
+        entries = EXTRA_PAGES["*"] + entries
+    return [Visit(e) if isinstance(e, str) else e for e in entries]
+
+
+ROLES: list[str] = [*ACCOUNTS, SIGNED_OUT]
