@@ -129,6 +129,9 @@ def _register_blueprints(app: Flask) -> None:
     from learning_app.observations.views import bp as observations_bp
     from learning_app.profiles.team_views import bp as team_bp
     from learning_app.profiles.views import bp as development_bp
+    from learning_app.training.cohort_views import bp as cohorts_bp
+    from learning_app.training.plan_views import bp as plans_bp
+    from learning_app.training.report_views import bp as training_reports_bp
     from learning_app.training.views import bp as training_bp
 
     for bp in (
@@ -142,6 +145,9 @@ def _register_blueprints(app: Flask) -> None:
         cycles_bp,
         campaigns_bp,
         training_bp,
+        plans_bp,
+        cohorts_bp,
+        training_reports_bp,
         admin_users_bp,
         admin_org_bp,
         admin_framework_bp,
