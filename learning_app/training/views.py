@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 
 from learning_app.accounts.constants import Role
 from learning_app.core.policy import allow, signed_in
+from learning_app.core.time import utc_now
 from learning_app.extensions import db
-from learning_app.training import queries, services
+from learning_app.training import cohort_queries, cohorts, queries, services
 from learning_app.training.forms import MODE_OPTIONS, ConfirmForm, MappingForm, ModuleForm
 from learning_app.training.models import DeliveryMode, TrainingModule
 
@@ -94,11 +95,22 @@ def retired():
 def module(code: str):
     manager = can_manage_catalogue(current_user)
     module = _module_or_404(code, include_retired=manager)
+    face_to_face = module.mode == DeliveryMode.FACE_TO_FACE
+    upcoming = cohort_queries.upcoming_cohorts(utc_now(), module.id) if face_to_face else []
+    practitioner = current_user.has_role(Role.PRACTITIONER)
     return render_template(
         "training/module.html",
         module=module,
         skill_names=queries.skill_names(),
         can_manage=manager,
+        face_to_face=face_to_face,
+        cohorts=upcoming,
+        waiting=cohort_queries.waiting_counts(c.id for c in upcoming),
+        places_left=cohorts.places_left,
+        london=cohort_queries.london,
+        can_schedule=manager and face_to_face and module.retired_at is None,
+        can_add_to_plan=practitioner and module.retired_at is None,
+        in_plan=practitioner and cohort_queries.has_live_plan_item(current_user.id, module.id),
     )
 
 
