@@ -9,7 +9,6 @@ completion by team (counts, and the names of those not started; never ratings).
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,10 +20,10 @@ from learning_app.accounts.constants import Role
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.assessments.models import LearningCycle, SelfAssessment, SelfRating
 from learning_app.core.jinja import format_date
-from learning_app.core.policy import unit_ids
 from learning_app.extensions import db
 from learning_app.framework.models import Domain, FrameworkVersion, Skill
-from learning_app.org.models import Pdu, Region, Team
+from learning_app.org.models import Pdu, Team
+from learning_app.org.units import Unit, UnitScope, unit_key, unit_scope  # noqa: F401 (re-exported)
 
 # Ids in URLs are checked against the column's range, so that PostgreSQL never sees a
 # number it cannot hold (a 500, not a 404).
@@ -231,38 +230,8 @@ def find_domain(sa: SelfAssessment, code: str) -> Domain | None:
 # Cycles: scope --------------------------------------------------------------------------
 
 
-Unit = Team | Pdu | Region
-
-
-def unit_key(unit: Unit) -> str:
-    """How a unit is named in a form: ``team-3``, ``pdu-2``, ``region-1``."""
-    kind = {Team: "team", Pdu: "pdu", Region: "region"}[type(unit)]
-    return f"{kind}-{unit.id}"
-
-
-@dataclass
-class LeadScope:
-    """What an L&D lead looks after: the regions and PDUs of their ld_lead roles, every
-    PDU inside those regions, and every team inside those PDUs."""
-
-    regions: list[Region] = field(default_factory=list)
-    pdus: list[Pdu] = field(default_factory=list)
-    teams: list[Team] = field(default_factory=list)
-
-    @property
-    def units(self) -> list[Unit]:
-        """Regions first, then each PDU followed by its teams."""
-        teams_by_pdu: dict[int, list[Team]] = defaultdict(list)
-        for team in self.teams:
-            teams_by_pdu[team.pdu_id].append(team)
-        units: list[Unit] = list(self.regions)
-        for pdu in self.pdus:
-            units.append(pdu)
-            units.extend(teams_by_pdu.get(pdu.id, []))
-        return units
-
-    def unit_by_key(self, key: str) -> Unit | None:
-        return next((u for u in self.units if unit_key(u) == key), None)
+class LeadScope(UnitScope):
+    """What an L&D lead looks after: the units of their ld_lead roles."""
 
     def covers(self, cycle: LearningCycle) -> bool:
         if cycle.region_id is not None:
@@ -274,32 +243,8 @@ class LeadScope:
 
 def lead_scope(user: User) -> LeadScope:
     """The units an L&D lead may open cycles for and see cycles of."""
-    _teams, pdu_ids, region_ids = unit_ids(user, Role.LD_LEAD)
-    if not pdu_ids and not region_ids:
-        return LeadScope()
-    regions = list(
-        db.session.scalars(select(Region).where(Region.id.in_(region_ids)).order_by(Region.name))
-    )
-    pdus = list(
-        db.session.scalars(
-            select(Pdu)
-            .where(or_(Pdu.id.in_(pdu_ids), Pdu.region_id.in_(region_ids)))
-            .options(joinedload(Pdu.region))
-            .order_by(Pdu.name, Pdu.id)
-        )
-    )
-    teams = (
-        list(
-            db.session.scalars(
-                select(Team)
-                .where(Team.pdu_id.in_([p.id for p in pdus]))
-                .order_by(Team.name, Team.id)
-            )
-        )
-        if pdus
-        else []
-    )
-    return LeadScope(regions, pdus, teams)
+    scope = unit_scope(user, Role.LD_LEAD)
+    return LeadScope(scope.regions, scope.pdus, scope.teams)
 
 
 def _scope_condition(scope: LeadScope):

@@ -1,0 +1,94 @@
+"""The units a person looks after through their role assignments, for unit-wide pages.
+
+A role scoped to a region covers every PDU in it, and a PDU covers every team in it.
+``unit_key`` names a unit in a URL or a form (``team-3``, ``pdu-2``, ``region-1``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from learning_app.accounts.constants import Role
+from learning_app.accounts.models import User
+from learning_app.core.policy import unit_ids
+from learning_app.extensions import db
+from learning_app.org.models import Pdu, Region, Team
+
+Unit = Team | Pdu | Region
+UNIT_KEY_MAX = 40  # longer than any real "region-123456" key
+
+
+def unit_key(unit: Unit) -> str:
+    """How a unit is named in a URL or a form: ``team-3``, ``pdu-2``, ``region-1``."""
+    kind = {Team: "team", Pdu: "pdu", Region: "region"}[type(unit)]
+    return f"{kind}-{unit.id}"
+
+
+@dataclass
+class UnitScope:
+    """The regions, every PDU inside them (or named), and every team inside those PDUs."""
+
+    regions: list[Region] = field(default_factory=list)
+    pdus: list[Pdu] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[Unit]:
+        """Regions first, then each PDU followed by its teams (the order of a unit filter)."""
+        teams_by_pdu: dict[int, list[Team]] = defaultdict(list)
+        for team in self.teams:
+            teams_by_pdu[team.pdu_id].append(team)
+        units: list[Unit] = list(self.regions)
+        for pdu in self.pdus:
+            units.append(pdu)
+            units.extend(teams_by_pdu.get(pdu.id, []))
+        return units
+
+    def unit_by_key(self, key: str) -> Unit | None:
+        """The unit named ``pdu-3`` (say) if it is inside the scope, else None."""
+        if not key or len(key) > UNIT_KEY_MAX:
+            return None
+        return next((u for u in self.units if unit_key(u) == key), None)
+
+    def team_ids(self, unit: Unit | None = None) -> set[int]:
+        """The teams of the whole scope, or of one unit of it."""
+        if unit is None:
+            return {t.id for t in self.teams}
+        if isinstance(unit, Team):
+            return {unit.id}
+        if isinstance(unit, Pdu):
+            return {t.id for t in self.teams if t.pdu_id == unit.id}
+        pdu_ids = {p.id for p in self.pdus if p.region_id == unit.id}
+        return {t.id for t in self.teams if t.pdu_id in pdu_ids}
+
+
+def unit_scope(user: User, *roles: Role) -> UnitScope:
+    """The units of ``user``'s PDU- and region-scoped assignments of ``roles``."""
+    _teams, pdu_ids, region_ids = unit_ids(user, *roles)
+    if not pdu_ids and not region_ids:
+        return UnitScope()
+    regions = list(
+        db.session.scalars(select(Region).where(Region.id.in_(region_ids)).order_by(Region.name))
+    )
+    pdus = list(
+        db.session.scalars(
+            select(Pdu)
+            .where(or_(Pdu.id.in_(pdu_ids), Pdu.region_id.in_(region_ids)))
+            .options(joinedload(Pdu.region))
+            .order_by(Pdu.name, Pdu.id)
+        )
+    )
+    teams = []
+    if pdus:
+        teams = list(
+            db.session.scalars(
+                select(Team)
+                .where(Team.pdu_id.in_([p.id for p in pdus]))
+                .order_by(Team.name, Team.id)
+            )
+        )
+    return UnitScope(regions, pdus, teams)
