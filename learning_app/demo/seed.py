@@ -337,10 +337,12 @@ def seed_evidence(ctx: SeedContext) -> None:
 
 
 def seed_training(ctx: SeedContext) -> None:
-    """The default training catalogue, checked against the published framework."""
+    """The default training catalogue, then cohorts, learning plans and their impact."""
+    from learning_app.demo.training import seed_training_plans
     from learning_app.training.catalogue import seed_catalogue
 
     seed_catalogue(ctx)
+    seed_training_plans(ctx)
 
 
 SEED_STEPS: list[SeedStep] = [
