@@ -60,6 +60,8 @@ REGION_EDIT = "main a[href^='/admin/organisation/regions/'][href$='/edit']"
 PDU_EDIT = "main a[href^='/admin/organisation/pdus/'][href$='/edit']"
 FRAMEWORK_VERSION = "main a[href^='/admin/framework/versions/']"
 SKILL = "main a[href^='/framework/skills/']"
+COHORT = "main #upcoming a[href^='/training/cohorts/']"
+TEAM_PLAN = "main #team-plans a[href^='/my-team/practitioners/']"
 
 EXTRA_PAGES: dict[str, list[Entry]] = {
     "*": [
@@ -72,6 +74,8 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         "/privacy",
         Visit("/this-page-does-not-exist", status=404),
         "/training/?skill=rosh-analysis&mode=face_to_face",
+        "/training/cohorts/?module=PL-05",
+        FirstLink("/training/cohorts/", COHORT),
     ],
     SIGNED_OUT: [
         "/sign-in",
@@ -106,6 +110,8 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         FirstLink("/my-development/", "main a[href^='/my-development/skills/']"),
         FirstLink("/my-development/observations", "main #observations td a"),
         FirstLink("/my-development/observations", "main #observations td a", "/reflection"),
+        FirstLink("/my-development/plan/", "main a[href^='/my-development/plan/decline/']"),
+        "/training/modules/PL-04",
     ],
     "ld_lead": [
         "/learning-analysis-cycles/",
@@ -118,6 +124,20 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         FirstLink("/training/", "main #modules a", "/edit"),
         FirstLink("/training/", "main #modules a", "/skills"),
         FirstLink("/training/", "main #modules a", "/retire"),
+        "/training/cohorts/new",
+        "/training/cohorts/new?module=PL-05",
+        "/training/cohorts/past",
+        FirstLink("/training/cohorts/", COHORT, "/cancel"),
+        FirstLink("/training/cohorts/past", "main #past a[href^='/training/cohorts/']"),
+        "/training/modules/PL-05",
+        "/training/impact",
+        "/training/demand?unit=pdu-1",
+        FirstLink("/training/demand", "main #demand a"),
+    ],
+    "leader": [
+        "/training/impact",
+        "/training/impact?unit=team-1",
+        FirstLink("/training/demand", "main #demand a"),
     ],
     "spo": [
         "/my-team/?sort=gaps&order=desc",
@@ -127,6 +147,8 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         "/observations/feedback/new",
         FirstLink("/observations/", "main #observations a[href^='/observations/']"),
         FirstLink("/observations/", "main #observations a[href^='/observations/']", "/edit"),
+        FirstLink("/my-team/plans/", TEAM_PLAN),
+        FirstLink("/my-team/plans/", TEAM_PLAN, "/assign"),
     ],
     "qdo": [
         "/observations/new",

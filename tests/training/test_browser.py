@@ -35,7 +35,9 @@ def test_an_ld_lead_adds_a_module_and_maps_its_skills(page: Any, live_server: Li
     # A mistake is shown in GOV.UK style and keeps everything typed.
     page.get_by_label("Module code").fill("PL-90")
     page.get_by_label("Title").fill("Curious conversations with families")
-    page.get_by_label("Description").fill("A practice day on checking what children's services know.")
+    page.get_by_label("Description").fill(
+        "A practice day on checking what children's services know."
+    )
     page.get_by_label("Delivery mode").select_option(label="Face-to-face")
     page.get_by_label("Duration in hours").fill("three")
     page.get_by_label("Provider").fill("PDU learning and development team")
@@ -81,4 +83,47 @@ def test_an_ld_lead_adds_a_module_and_maps_its_skills(page: Any, live_server: Li
     assert_accessible(page)
     page.goto("/training/?skill=safeguarding-enquiries")
     assert page.locator("main a[href='/training/modules/PL-90']").count() == 1
+    assert_accessible(page)
+
+
+def test_a_practitioner_adds_a_recommendation_and_books_a_cohort(
+    page: Any, live_server: LiveServer
+) -> None:
+    sign_in(page, ACCOUNTS["practitioner"])
+    page.goto("/my-development/plan/")
+    assert_accessible(page)
+
+    # A face-to-face recommendation says when its next cohort runs.
+    card = (
+        page.locator(".govuk-summary-card", has_text="Face-to-face")
+        .filter(has_text="next cohort")
+        .first
+    )
+    title = card.locator(".govuk-summary-card__title a").inner_text()
+    code = title.split(" ", 1)[0]
+    click_and_load(page, card.get_by_role("button", name="Add to my plan"))
+    assert "/my-development/plan" in page.url
+    assert page.locator(".govuk-notification-banner--success").is_visible()
+    row = page.locator("#in-progress-items tbody tr", has_text=code)
+    assert "Planned" in row.inner_text()
+    assert page.locator(".govuk-summary-card", has_text=title).count() == 0
+    assert_accessible(page)
+
+    # Its page lists the upcoming cohorts; the first with a free place is booked.
+    click_and_load(page, row.get_by_role("link", name=title))
+    assert "In your learning plan" in page.locator("main").inner_text()
+    assert_accessible(page)
+    with_places = page.locator("#module-cohorts tbody tr", has_text="left").first
+    click_and_load(page, with_places.locator("a[href^='/training/cohorts/']"))
+    assert_accessible(page)
+    click_and_load(page, page.get_by_role("button", name="Book a place"))
+    banner = page.locator(".govuk-notification-banner--success")
+    assert "You have a place on" in banner.inner_text()
+    assert_accessible(page)
+
+    page.goto("/my-development/plan/")
+    row = page.locator("#in-progress-items tbody tr", has_text=code)
+    assert "Booked" in row.inner_text()
+    page.goto("/training/cohorts/")
+    assert page.locator("main", has_text="Your bookings").count() == 1
     assert_accessible(page)
