@@ -12,6 +12,7 @@ from learning_app.accounts.constants import Grade, Role
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.accounts.passwords import hash_password
 from learning_app.org.models import Pdu, Region, Team, TeamMembership
+from learning_app.training.models import DeliveryMode, TrainingModule
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -45,6 +46,23 @@ class Factories:
         self.session.add(team)
         self.session.flush()
         return team
+
+    def training_module(
+        self, mode: DeliveryMode = DeliveryMode.FACE_TO_FACE, size: int | None = 12
+    ) -> TrainingModule:
+        """A live module with no skills mapped; only face-to-face modules keep a cohort size."""
+        module = TrainingModule(
+            code=f"TM-{next(_counter):04d}",
+            title="Risk of serious harm in practice",
+            description="A day on writing risk management plans.",
+            delivery_mode=mode,
+            duration_hours=6,
+            provider="HMPPS Learning",
+            cohort_size=size if mode == DeliveryMode.FACE_TO_FACE else None,
+        )
+        self.session.add(module)
+        self.session.flush()
+        return module
 
     def user(
         self,

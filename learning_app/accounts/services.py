@@ -11,6 +11,7 @@ from learning_app.accounts.models import User
 from learning_app.accounts.passwords import hash_password, needs_rehash, verify_password
 from learning_app.core import audit
 from learning_app.core.models import utcnow
+from learning_app.core.time import aware
 from learning_app.extensions import db
 
 MAX_FAILED_ATTEMPTS = 5
@@ -34,18 +35,8 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    if value is not None and value.tzinfo is None:
-        from datetime import UTC
-
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def is_locked(user: User, now: datetime | None = None) -> bool:
-    locked_until = _aware(user.locked_until)
-    return locked_until is not None and locked_until > (now or utcnow())
+    return user.locked_until is not None and aware(user.locked_until) > (now or utcnow())
 
 
 def authenticate(email: str, password: str, now: datetime | None = None) -> SignInResult:

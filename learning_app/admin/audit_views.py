@@ -21,6 +21,7 @@ from learning_app.admin.audit_forms import AuditFilterForm
 from learning_app.core.audit import AuditEvent
 from learning_app.core.pagination import paginate
 from learning_app.core.policy import allow
+from learning_app.core.time import aware
 from learning_app.extensions import db
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin/audit-log")
@@ -120,9 +121,7 @@ class AuditRow:
 
     @classmethod
     def of(cls, event: AuditEvent, link_users: bool) -> AuditRow:
-        occurred_at = event.occurred_at
-        if occurred_at.tzinfo is None:  # SQLite hands back naive UTC
-            occurred_at = occurred_at.replace(tzinfo=UTC)
+        occurred_at = aware(event.occurred_at)
         object_url = None
         if link_users and event.object_type == "users" and (event.object_id or "").isdigit():
             object_url = url_for(USER_PAGE_ENDPOINT, user_id=int(event.object_id))

@@ -17,3 +17,18 @@ def london_today() -> date:
 def utc_now() -> datetime:
     """Now, as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+def aware(moment: datetime) -> datetime:
+    """Stored moments are UTC; SQLite hands them back naive."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def london(moment: datetime) -> datetime:
+    """A stored moment as a UK local time, for showing dates and times."""
+    return aware(moment).astimezone(LONDON)
+
+
+def london_date(moment: datetime) -> date:
+    """The UK date of a stored moment."""
+    return london(moment).date()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import RoleAssignment, User
-from learning_app.core.policy import can_record_evidence_for, qdo_pdu_ids, spo_team_ids, unit_ids
+from learning_app.core.policy import can_record_evidence_for, qdo_pdu_ids, spo_team_ids
 from learning_app.extensions import db
 from learning_app.framework.models import FrameworkVersion, Skill
 from learning_app.observations.models import (
@@ -28,6 +28,7 @@ from learning_app.observations.models import (
 from learning_app.observations.questions import ANSWER_LABELS, QUESTIONS, AuditQuestion
 from learning_app.observations.types import DetailField, TypeSpec, spec_for
 from learning_app.org.models import Pdu, Region, Team
+from learning_app.org.units import unit_scope
 
 # Ids in URLs are checked against the column's range so that PostgreSQL never sees a
 # number it cannot hold (which would be a 500, not a 404).
@@ -163,23 +164,7 @@ def active_campaign_for(practitioner: User, today: date) -> FocusCampaign | None
 def campaign_units(actor: User) -> list[Team | Pdu | Region]:
     """The units an L&D lead may set a campaign for: their regions and PDUs and every
     PDU and team inside them; each region first, then each PDU followed by its teams."""
-    _teams, pdu_ids, region_ids = unit_ids(actor, Role.LD_LEAD)
-    regions = list(
-        db.session.scalars(select(Region).where(Region.id.in_(region_ids)).order_by(Region.name))
-    )
-    pdus = list(
-        db.session.scalars(
-            select(Pdu)
-            .where(or_(Pdu.id.in_(pdu_ids), Pdu.region_id.in_(region_ids)))
-            .options(selectinload(Pdu.teams))
-            .order_by(Pdu.name, Pdu.id)
-        )
-    )
-    units: list[Team | Pdu | Region] = list(regions)
-    for pdu in pdus:
-        units.append(pdu)
-        units.extend(pdu.teams)
-    return units
+    return unit_scope(actor, Role.LD_LEAD).units
 
 
 def campaign_in_scope(actor: User, campaign: FocusCampaign) -> bool:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User
 from learning_app.core import audit
 from learning_app.core.events import evidence_changed
 from learning_app.core.policy import can_record_evidence_for, manages
-from learning_app.core.time import LONDON
+from learning_app.core.time import london_date
 from learning_app.extensions import db
 from learning_app.framework.models import FrameworkVersion, Skill
 from learning_app.observations.models import (
@@ -114,12 +114,6 @@ def case_reference_problem(reference: str | None, limited_access: bool) -> str |
 def observer_role(actor: User, practitioner: User) -> Role:
     """The role the actor records in: SPO for their own team, otherwise QDO."""
     return Role.SPO if manages(actor, practitioner) else Role.QDO
-
-
-def london_date(moment: datetime) -> date:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LONDON).date()
 
 
 # Recording -------------------------------------------------------------------------------

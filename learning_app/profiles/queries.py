@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 from learning_app.accounts.constants import Band, Role
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.assessments.models import SelfAssessment, SelfRating
-from learning_app.core.time import LONDON
+from learning_app.core.time import london_date
 from learning_app.extensions import db
 from learning_app.framework.models import Domain, FrameworkVersion, Skill, VersionStatus
 from learning_app.framework.queries import published_version_with_contents
@@ -331,13 +331,6 @@ class HistoryEntry:
         return self.amended_on is not None
 
 
-def _london_date(moment: datetime) -> date:
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LONDON).date()
-
-
 def _source(observation_type: str, amended: bool) -> str:
     label = ObservationType(observation_type).label
     return f"{label} (amendment)" if amended else label
@@ -362,7 +355,7 @@ def skill_history(practitioner: User, slug: str) -> list[HistoryEntry]:
             Skill.slug == slug,
         )
     ):
-        on = _london_date(submitted_at)
+        on = london_date(submitted_at)
         entry = HistoryEntry(on, level, HistoryKind.SELF_ASSESSMENT, "Self-assessment", None)
         entries.append(((on, 0, assessment_id), entry))
 
@@ -400,7 +393,7 @@ def skill_history(practitioner: User, slug: str) -> list[HistoryEntry]:
         ObservationRating, ObservationRating.level, extra=(ObservationRating.level.is_not(None),)
     ):
         obs_id, observed_on, type_, observer_name, author_name, amended_at, row_id, old, level = row
-        amended_on = _london_date(amended_at) if amended_at is not None else None
+        amended_on = london_date(amended_at) if amended_at is not None else None
         entry = HistoryEntry(
             on=observed_on,
             level=level,
@@ -419,7 +412,7 @@ def skill_history(practitioner: User, slug: str) -> list[HistoryEntry]:
         level = audit_answer_level(answer)
         if level is None:
             continue
-        amended_on = _london_date(amended_at) if amended_at is not None else None
+        amended_on = london_date(amended_at) if amended_at is not None else None
         entry = HistoryEntry(
             on=observed_on,
             level=level,

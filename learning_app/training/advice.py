@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 
 from learning_app.assessments.models import SelfAssessment
-from learning_app.core.time import LONDON
+from learning_app.core.time import LONDON, london_date
 from learning_app.extensions import db
 from learning_app.framework.models import Skill
 from learning_app.profiles.models import SkillProfileRecord
@@ -64,14 +64,8 @@ def load_catalogue(today: date) -> Catalogue:
         .where(Cohort.cancelled_at.is_(None), Cohort.starts_at >= start_of_day)
         .group_by(Cohort.module_id)
     )
-    next_cohorts = {module_id: _london_date(starts) for module_id, starts in rows}
+    next_cohorts = {module_id: london_date(starts) for module_id, starts in rows}
     return Catalogue(modules, next_cohorts)
-
-
-def _london_date(moment: datetime) -> date:
-    if moment.tzinfo is None:  # SQLite returns naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LONDON).date()
 
 
 def skill_gaps(

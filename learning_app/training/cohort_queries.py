@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from learning_app.accounts.models import User
-from learning_app.core.time import LONDON
 from learning_app.extensions import db
 from learning_app.training.cohorts import BOOKED, CANCELLED, WAITING
 from learning_app.training.models import (
@@ -22,16 +21,6 @@ from learning_app.training.models import (
 )
 
 LIVE_PLAN_STATUSES = (PlanStatus.RECOMMENDED, PlanStatus.PLANNED, PlanStatus.BOOKED)
-
-
-def aware(moment: datetime) -> datetime:
-    """Stored moments are UTC; SQLite hands them back naive."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def london(moment: datetime) -> datetime:
-    """A stored moment as a UK local time, for showing dates and times."""
-    return aware(moment).astimezone(LONDON)
 
 
 # Ids beyond a 32-bit integer cannot exist, and the databases refuse to compare them.

@@ -20,7 +20,7 @@ from learning_app.core.jinja import format_date
 from learning_app.core.pagination import paginate
 from learning_app.core.policy import allow, signed_in
 from learning_app.core.requests import current_actor, show_refusal
-from learning_app.core.time import london_today, utc_now
+from learning_app.core.time import aware, london, london_today, utc_now
 from learning_app.extensions import db
 from learning_app.training import cohort_queries as queries
 from learning_app.training import cohorts
@@ -36,7 +36,7 @@ PAST_PER_PAGE = 25
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"london": queries.london}
+    return {"london": london}
 
 
 def can_manage_cohorts(user) -> bool:
@@ -61,11 +61,11 @@ def _name(cohort: Cohort) -> str:
 
 
 def _local(cohort: Cohort) -> datetime:
-    return queries.london(cohort.starts_at)
+    return london(cohort.starts_at)
 
 
 def _started(cohort: Cohort) -> bool:
-    return queries.aware(cohort.starts_at) <= utc_now()
+    return aware(cohort.starts_at) <= utc_now()
 
 
 def _done(message: str, cohort: Cohort) -> Response:
@@ -165,7 +165,7 @@ def _show(cohort: Cohort, problem: str | None = None):
         "training/cohorts/show.html",
         cohort=cohort,
         starts=_local(cohort),
-        ends=queries.london(cohort.ends_at),
+        ends=london(cohort.ends_at),
         started=started,
         cancelled=cohort.cancelled_at is not None,
         places_left=cohorts.places_left(cohort),

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from learning_app.accounts.models import User
 from learning_app.core import audit
+from learning_app.core.time import aware
 from learning_app.extensions import db
 from learning_app.training.models import (
     Cohort,
@@ -76,8 +77,8 @@ def schedule_cohort(
         raise CohortError("Enter the start date and time", "starts_at")
     if ends_at is None:
         raise CohortError("Enter the end date and time", "ends_at")
-    starts_at, ends_at = _aware(starts_at), _aware(ends_at)
-    if now is not None and starts_at <= _aware(now):
+    starts_at, ends_at = aware(starts_at), aware(ends_at)
+    if now is not None and starts_at <= aware(now):
         raise CohortError("The start date must be in the future", "starts_at")
     if ends_at <= starts_at:
         raise CohortError("The end time must be after the start time", "ends_at")
@@ -123,7 +124,7 @@ def cancel_cohort(actor: User, cohort: Cohort, now: datetime) -> Cohort:
     _lock(cohort)
     if cohort.cancelled_at is not None:
         raise CohortError("This cohort has already been cancelled")
-    if _aware(cohort.starts_at) <= _aware(now):
+    if aware(cohort.starts_at) <= aware(now):
         raise CohortError("You cannot cancel a cohort that has already started")
     live = _live_bookings(cohort)
     for booking in live:
@@ -155,7 +156,7 @@ def book_place(practitioner: User, cohort: Cohort, now: datetime) -> CohortBooki
     _lock(cohort)
     if cohort.cancelled_at is not None:
         raise CohortError("This cohort has been cancelled")
-    if _aware(cohort.starts_at) <= _aware(now):
+    if aware(cohort.starts_at) <= aware(now):
         raise CohortError("This cohort has already started")
     existing = db.session.scalar(
         select(CohortBooking).where(
@@ -212,7 +213,7 @@ def cancel_booking(booking: CohortBooking, actor: User, now: datetime) -> Cohort
     promoted = None
     if held_place:
         _free_place(cohort)
-        if cohort.cancelled_at is None and _aware(cohort.starts_at) > _aware(now):
+        if cohort.cancelled_at is None and aware(cohort.starts_at) > aware(now):
             promoted = _promote_first_waiting(cohort)
         db.session.refresh(cohort)
     audit.record(
@@ -374,8 +375,3 @@ def _already_message(status: str | None) -> str:
     if status == WAITING:
         return "You are already on the waiting list"
     return "You already have a place on this cohort"
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes, in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

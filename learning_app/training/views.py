@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from learning_app.accounts.constants import Role
 from learning_app.core.policy import allow, signed_in
-from learning_app.core.time import utc_now
+from learning_app.core.time import london, utc_now
 from learning_app.extensions import db
 from learning_app.training import cohort_queries, cohorts, queries, services
 from learning_app.training.forms import MODE_OPTIONS, ConfirmForm, MappingForm, ModuleForm
@@ -107,7 +107,7 @@ def module(code: str):
         cohorts=upcoming,
         waiting=cohort_queries.waiting_counts(c.id for c in upcoming),
         places_left=cohorts.places_left,
-        london=cohort_queries.london,
+        london=london,
         can_schedule=manager and face_to_face and module.retired_at is None,
         can_add_to_plan=practitioner and module.retired_at is None,
         in_plan=practitioner and cohort_queries.has_live_plan_item(current_user.id, module.id),

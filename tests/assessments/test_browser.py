@@ -16,25 +16,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.fixtures import axe_violations, describe_violations, sign_in
+from tests.browser.fixtures import assert_accessible, click_and_load, sign_in
 
 pytestmark = pytest.mark.browser
 
 PRACTITIONER = "practitioner110@demo.test"
 LEAD = "ld.lead@demo.test"
 TEAM = "South Leicestershire (team)"
-
-
-def assert_accessible(page: Any, what: str) -> None:
-    assert page.locator("h1").count() == 1, f"{what}: expected one h1"
-    violations = axe_violations(page)
-    assert not violations, f"{what}:\n{describe_violations(violations)}"
-
-
-def follow(page: Any, locator: Any) -> None:
-    """Click a link or button and wait for the page it leads to."""
-    with page.expect_navigation():
-        locator.click()
 
 
 def focused_id(page: Any) -> str:
@@ -149,32 +137,32 @@ def test_an_ld_lead_opens_changes_and_closes_a_cycle(page: Any) -> None:
     sign_in(page, LEAD)
     page.goto("/learning-analysis-cycles/")
     assert_accessible(page, "cycle list")
-    follow(page, page.get_by_role("button", name="Open a new cycle"))
+    click_and_load(page, page.get_by_role("button", name="Open a new cycle"))
     assert_accessible(page, "new cycle")
 
     page.get_by_label("Name").fill("Browser test cycle")
     page.get_by_label("Unit").select_option(label=TEAM)
     _fill_date(page, "opens_on", today)
     _fill_date(page, "closes_on", today - timedelta(days=1))
-    follow(page, page.get_by_role("button", name="Save cycle"))
+    click_and_load(page, page.get_by_role("button", name="Save cycle"))
     page.wait_for_selector(".govuk-error-summary")
     assert_accessible(page, "new cycle with errors")
     assert page.get_by_label("Name").input_value() == "Browser test cycle"
 
     _fill_date(page, "closes_on", today + timedelta(days=14))
-    follow(page, page.get_by_role("button", name="Save cycle"))
+    click_and_load(page, page.get_by_role("button", name="Save cycle"))
     page.wait_for_selector("table caption:has-text('Completion by team')")
     assert_accessible(page, "cycle page")
     cycle_url = page.url
 
-    follow(page, page.get_by_role("button", name="Change cycle"))
+    click_and_load(page, page.get_by_role("button", name="Change cycle"))
     assert_accessible(page, "change cycle")
-    follow(page, page.get_by_role("button", name="Save cycle"))
+    click_and_load(page, page.get_by_role("button", name="Save cycle"))
     page.wait_for_url(cycle_url)
 
-    follow(page, page.get_by_role("button", name="Close cycle early"))
+    click_and_load(page, page.get_by_role("button", name="Close cycle early"))
     assert_accessible(page, "close cycle")
-    follow(page, page.get_by_role("button", name="Close cycle"))
+    click_and_load(page, page.get_by_role("button", name="Close cycle"))
     page.wait_for_url(cycle_url)
     assert "Closed early on" in page.locator("main").inner_text()
     page.goto("/learning-analysis-cycles/")

@@ -222,6 +222,14 @@ def click_and_load(page: Any, target: Any) -> None:
         target.click()
 
 
+def assert_accessible(page: Any, what: str = "") -> None:
+    """axe-core finds no WCAG 2.2 A or AA violation, and the page has exactly one h1."""
+    where = what or page.url
+    violations = axe_violations(page)
+    assert not violations, f"{where}\n{describe_violations(violations)}"
+    assert page.locator("h1").count() == 1, f"{where}: expected one h1"
+
+
 def axe_violations(page: Any) -> list[dict]:
     """Run axe-core's WCAG 2.2 A and AA rules on the current page."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

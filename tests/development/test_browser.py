@@ -17,9 +17,8 @@ from learning_app.observations.models import Observation, ObservationRating, Obs
 from tests.browser.crawl import ACCOUNTS
 from tests.browser.fixtures import (
     LiveServer,
-    axe_violations,
+    assert_accessible,
     click_and_load,
-    describe_violations,
     sign_in,
 )
 from tests.development.evidence import noon
@@ -57,12 +56,6 @@ def shared_observation(live_server: LiveServer) -> int:
         observation_id = observation.id
         db.session.remove()
     return observation_id
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert not violations, f"{page.url}\n{describe_violations(violations)}"
-    assert page.locator("h1").count() == 1
 
 
 def test_acknowledge_and_disagree_with_a_rating(page: Any, live_server: LiveServer) -> None:

@@ -15,21 +15,14 @@ from learning_app.observations.models import AuditAnswer, Observation
 from tests.browser.crawl import ACCOUNTS
 from tests.browser.fixtures import (
     LiveServer,
-    axe_violations,
+    assert_accessible,
     click_and_load,
-    describe_violations,
     sign_in,
 )
 
 pytestmark = pytest.mark.browser
 
 STRENGTHS = "Analysis of risk names who is at risk, how soon and why; sources are cited."
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert not violations, f"{page.url}\n{describe_violations(violations)}"
-    assert page.locator("h1").count() == 1
 
 
 def test_spo_records_and_shares_a_case_audit(page: Any, live_server: LiveServer) -> None:

@@ -10,19 +10,12 @@ import pytest
 from tests.browser.crawl import ACCOUNTS
 from tests.browser.fixtures import (
     LiveServer,
-    axe_violations,
+    assert_accessible,
     click_and_load,
-    describe_violations,
     sign_in,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert not violations, f"{page.url}\n{describe_violations(violations)}"
-    assert page.locator("h1").count() == 1
 
 
 def test_an_ld_lead_adds_a_module_and_maps_its_skills(page: Any, live_server: LiveServer) -> None:

@@ -40,18 +40,7 @@ def at(day, hour: int, minute: int = 0) -> datetime:
 
 
 def make_module(mode: DeliveryMode = DeliveryMode.FACE_TO_FACE, size: int | None = 12):
-    module = TrainingModule(
-        code=f"CV-{next(_codes):04d}",
-        title="Risk of serious harm in practice",
-        description="A day on writing risk management plans.",
-        delivery_mode=mode,
-        duration_hours=6,
-        provider="HMPPS Learning",
-        cohort_size=size if mode == DeliveryMode.FACE_TO_FACE else None,
-    )
-    db.session.add(module)
-    db.session.flush()
-    return module
+    return Factories(db.session).training_module(mode, size)
 
 
 def person(factories, role: Role, **kwargs):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -26,28 +25,16 @@ from learning_app.training.models import (
     PlanItem,
     PlanSource,
     PlanStatus,
-    TrainingModule,
 )
+from tests.factories import Factories
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 STARTS_AT = datetime(2026, 4, 14, 9, 30, tzinfo=UTC)
 ENDS_AT = datetime(2026, 4, 14, 16, 30, tzinfo=UTC)
-_codes = itertools.count(1)
 
 
 def make_module(session, mode: DeliveryMode = DeliveryMode.FACE_TO_FACE, size: int | None = 12):
-    module = TrainingModule(
-        code=f"CH{next(_codes):04d}",
-        title="Risk of serious harm in practice",
-        description="A day on writing risk management plans.",
-        delivery_mode=mode,
-        duration_hours=6,
-        provider="HMPPS Learning",
-        cohort_size=size if mode == DeliveryMode.FACE_TO_FACE else None,
-    )
-    session.add(module)
-    session.flush()
-    return module
+    return Factories(session).training_module(mode, size)
 
 
 def plan_item(session, practitioner, module, status=PlanStatus.PLANNED) -> PlanItem:
