@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from learning_app.admin.audit_views import bp as admin_audit_bp
     from learning_app.admin.framework_views import bp as admin_framework_bp
     from learning_app.admin.org_views import bp as admin_org_bp
+    from learning_app.admin.rules_views import bp as admin_rules_bp
     from learning_app.admin.user_views import bp as admin_users_bp
     from learning_app.assessments.cycle_views import bp as cycles_bp
     from learning_app.assessments.views import bp as self_assessment_bp
@@ -129,6 +130,13 @@ def _register_blueprints(app: Flask) -> None:
     from learning_app.observations.views import bp as observations_bp
     from learning_app.profiles.team_views import bp as team_bp
     from learning_app.profiles.views import bp as development_bp
+    from learning_app.reflective.calendar_views import bp as calendar_bp
+    from learning_app.reflective.capacity_views import bp as capacity_bp
+    from learning_app.reflective.case_event_views import bp as case_events_bp
+    from learning_app.reflective.group_views import bp as group_sessions_bp
+    from learning_app.reflective.oversight_views import bp as oversight_bp
+    from learning_app.reflective.record_views import bp as discussion_records_bp
+    from learning_app.reflective.views import bp as discussions_bp
     from learning_app.training.cohort_views import bp as cohorts_bp
     from learning_app.training.plan_views import bp as plans_bp
     from learning_app.training.report_views import bp as training_reports_bp
@@ -148,9 +156,17 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         cohorts_bp,
         training_reports_bp,
+        discussions_bp,
+        discussion_records_bp,
+        case_events_bp,
+        capacity_bp,
+        group_sessions_bp,
+        calendar_bp,
+        oversight_bp,
         admin_users_bp,
         admin_org_bp,
         admin_framework_bp,
+        admin_rules_bp,
         admin_audit_bp,
     ):
         app.register_blueprint(bp)
@@ -162,6 +178,7 @@ def _register_cli(app: Flask) -> None:
     from learning_app.framework.cli import register_cli as register_framework_cli
     from learning_app.observations.cli import register_cli as register_retention_cli
     from learning_app.profiles.cli import register_cli as register_profiles_cli
+    from learning_app.reflective.cli import register_cli as register_scheduler_cli
     from learning_app.training.cli import register_cli as register_training_cli
 
     register_accounts_cli(app)
@@ -170,6 +187,7 @@ def _register_cli(app: Flask) -> None:
     register_profiles_cli(app)
     register_retention_cli(app)
     register_training_cli(app)
+    register_scheduler_cli(app)
 
 
 def _register_context(app: Flask) -> None:

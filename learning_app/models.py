@@ -10,6 +10,7 @@ from learning_app.framework.models import (  # noqa: F401
     Skill,
     TargetLevel,
 )
+from learning_app.notifications.models import OutboxMessage  # noqa: F401
 from learning_app.observations.models import (  # noqa: F401
     AuditAnswer,
     FeedbackResponse,
@@ -22,6 +23,19 @@ from learning_app.observations.models import (  # noqa: F401
 )
 from learning_app.org.models import Pdu, Region, Team, TeamMembership  # noqa: F401
 from learning_app.profiles.models import SkillProfileRecord  # noqa: F401
+from learning_app.reflective.models import (  # noqa: F401
+    CalendarFeed,
+    CaseEvent,
+    Discussion,
+    DiscussionAction,
+    DiscussionDecision,
+    DiscussionRating,
+    GroupInvitation,
+    GroupSession,
+    Leave,
+    RuleSet,
+    SpoCapacity,
+)
 from learning_app.training.models import (  # noqa: F401
     Cohort,
     CohortBooking,

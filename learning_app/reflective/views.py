@@ -1,0 +1,5 @@
+"""Views: to be written."""
+
+from flask import Blueprint
+
+bp = Blueprint("discussions", __name__, url_prefix="/discussions")
