@@ -68,7 +68,10 @@ def request_discussion(actor: User, *, today: date, now: datetime) -> Discussion
 
 def create_due_discussions(today: date) -> int:
     """Create every discussion now due by cadence or follow-up that does not exist yet;
-    returns how many were created. Idempotent (``Discussion.dedupe_key``)."""
+    returns how many were created. Idempotent (``Discussion.dedupe_key``).
+
+    Also marks a booked discussion "missed" when its slot ended more than 5 working days
+    ago with nothing recorded, and raises its replacement as a cancellation does."""
     raise NotImplementedError
 
 
@@ -96,8 +99,11 @@ def move_discussion(actor: User, discussion: Discussion, starts_at: datetime, no
 
 
 def cancel_discussion(actor: User, discussion: Discussion, reason: str, now: datetime) -> None:
-    """Cancel with a reason. A discussion that is still needed goes back to "due" and is
-    placed again; the reason and who cancelled are kept."""
+    """Cancel with a reason. The row stays as the record (status cancelled, who, when and
+    why; ``sequence`` + 1 so calendars drop the event). When the reason for it still stands
+    (a case event, follow-up or request with no signed discussion yet), a replacement due
+    discussion with the same focus and due date is created and placed, never at the
+    cancelled time. Cadence discussions come back through ``create_due_discussions``."""
     raise NotImplementedError
 
 
