@@ -8,7 +8,7 @@ the names of those not started, never anyone's ratings.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
@@ -19,6 +19,7 @@ from learning_app.assessments.models import LearningCycle
 from learning_app.core.forms import ConfirmForm
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
+from learning_app.core.time import london_today
 from learning_app.extensions import db
 
 bp = Blueprint("cycles", __name__, url_prefix="/learning-analysis-cycles")
@@ -45,7 +46,7 @@ def _form_page(form: CycleForm, heading: str, back_url: str, cycle: LearningCycl
 @bp.route("/")
 @allow(Role.LD_LEAD)
 def index():
-    today = date.today()
+    today = london_today()
     cycles = queries.cycles_in_scope(queries.lead_scope(current_actor()))
     return render_template(
         "cycles/index.html",
@@ -80,7 +81,7 @@ def new():
 @allow(Role.LD_LEAD)
 def show(cycle_id: int):
     cycle = _cycle_or_404(queries.lead_scope(current_actor()), cycle_id)
-    status = queries.cycle_status(cycle, date.today())
+    status = queries.cycle_status(cycle, london_today())
     return render_template(
         "cycles/show.html",
         cycle=cycle,
@@ -128,7 +129,7 @@ def edit(cycle_id: int):
 @allow(Role.LD_LEAD)
 def close(cycle_id: int):
     cycle = _cycle_or_404(queries.lead_scope(current_actor()), cycle_id)
-    if queries.cycle_status(cycle, date.today()) == queries.CycleStatus.CLOSED:
+    if queries.cycle_status(cycle, london_today()) == queries.CycleStatus.CLOSED:
         flash("This cycle is already closed", "info")
         return redirect(url_for(".show", cycle_id=cycle.id))
     confirm = ConfirmForm()

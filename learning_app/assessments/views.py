@@ -9,7 +9,7 @@ POST that would change it answers 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
@@ -25,6 +25,7 @@ from learning_app.assessments.models import LearningPreference, SelfAssessment
 from learning_app.core.forms import ConfirmForm
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
+from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.framework.models import LEVEL_NAMES
 from learning_app.framework.queries import published_version
@@ -107,7 +108,7 @@ def _summary_context(sa: SelfAssessment) -> dict:
 @allow(Role.PRACTITIONER)
 def index():
     me = current_actor()
-    today = date.today()
+    today = london_today()
     cycles = queries.applicable_open_cycles(me, today)
     draft = queries.current_draft(me)
     progress = queries.domain_progress(draft) if draft is not None else []
@@ -130,7 +131,7 @@ def start():
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".index"))
     try:
-        sa = services.start_self_assessment(current_actor(), date.today())
+        sa = services.start_self_assessment(current_actor(), london_today())
     except services.SelfAssessmentError as error:
         flash(error.message, "info")
         return redirect(url_for(".index"))

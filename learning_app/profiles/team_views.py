@@ -8,7 +8,6 @@ view of a practitioner's profile is written to the audit log (``profile.view``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -19,6 +18,7 @@ from learning_app.accounts.models import User
 from learning_app.core import audit
 from learning_app.core.policy import allow, manages, spo_team_ids
 from learning_app.core.requests import current_actor
+from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.framework.models import LEVEL_NAMES, Skill
 from learning_app.framework.queries import find_skill, published_version
@@ -102,7 +102,7 @@ def index():
     order = request.args.get("order")
     descending = (order if order in ("asc", "desc") else default_order) == "desc"
     # An SPO who also holds the practitioner role is not their own team member here.
-    rows = [r for r in profile_queries.team_overview(team_ids, date.today()) if r.id != me.id]
+    rows = [r for r in profile_queries.team_overview(team_ids, london_today()) if r.id != me.id]
     return render_template(
         "team/index.html",
         rows=profile_queries.sort_members(rows, sort, descending),
@@ -118,7 +118,7 @@ def index():
 @allow(Role.SPO)
 def practitioner(user_id: int):
     member = _team_member_or_404(user_id)
-    profile = profile_queries.practitioner_profile(member, date.today())
+    profile = profile_queries.practitioner_profile(member, london_today())
     observations = list(
         db.session.scalars(page_queries.observations_listed_for(current_actor(), member))
     )
@@ -143,7 +143,7 @@ def skill(user_id: int, slug: str):
     found: Skill | None = find_skill(version, slug) if version is not None else None
     if found is None:
         abort(404)
-    profile = profile_queries.practitioner_profile(member, date.today())
+    profile = profile_queries.practitioner_profile(member, london_today())
     page = render_template(
         "team/skill.html",
         member=member,

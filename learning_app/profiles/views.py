@@ -8,7 +8,6 @@ change is one call into ``observations.services``; the view commits and redirect
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -19,6 +18,7 @@ from learning_app.assessments.queries import open_cycle_tasks
 from learning_app.core.models import utcnow
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
+from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.framework.models import LEVEL_NAMES, Skill
 from learning_app.framework.queries import find_skill, published_version
@@ -76,7 +76,7 @@ def _show_refusal(form: FlaskForm, error: ObservationError, default: str) -> Non
 @allow(Role.PRACTITIONER)
 def index():
     me = current_actor()
-    today = date.today()
+    today = london_today()
     to_acknowledge = [o for o in observation_queries.observations_about(me) if o.status == "shared"]
     return render_template(
         "development/index.html",
@@ -186,7 +186,7 @@ def disagree(observation_id: int):
 def skill(slug: str):
     me = current_actor()
     found = _skill_or_404(slug)
-    profile = profile_queries.practitioner_profile(me, date.today())
+    profile = profile_queries.practitioner_profile(me, london_today())
     row = next((r for r in profile.rows if r.skill.slug == found.slug), None)
     return render_template(
         "development/skill.html",
