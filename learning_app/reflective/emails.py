@@ -1,0 +1,163 @@
+"""The emails about a discussion's time: booked, moved and cancelled.
+
+Each is queued in the outbox in the same transaction as the change, once per person and
+per version of the discussion (``sequence``): ``discussion-booked:{id}:{sequence}:{user}``.
+They name the other person and the London time, and never a case reference or anything
+about a person on probation: only the kind of reason the discussion is for.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from learning_app.accounts.models import User
+from learning_app.core.time import london
+from learning_app.notifications.outbox import queue_email
+from learning_app.reflective.models import Discussion
+
+SIGN_OFF = (
+    "You can accept, move or cancel it in Practice Learning: sign in and go to "
+    "Reflective discussions."
+)
+FOOTER = "This email was sent by Practice Learning. Do not reply to it."
+
+
+def long_date(day: date) -> str:
+    """``Tuesday 8 December 2026``."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def clock_time(moment: datetime) -> str:
+    """A stored moment as a London clock time: ``10am``, ``2:30pm``, ``12pm``."""
+    local = london(moment)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}:{local.minute:02d}{suffix}" if local.minute else f"{hour}{suffix}"
+
+
+def day_and_time(moment: datetime) -> str:
+    """``Tuesday 8 December 2026 at 10am`` (London time)."""
+    return f"{long_date(london(moment).date())} at {clock_time(moment)}"
+
+
+def _people(discussion: Discussion) -> list[tuple[User, User]]:
+    """(recipient, the other person) for the practitioner and the SPO."""
+    if discussion.spo is None:
+        return [(discussion.practitioner, discussion.practitioner)]
+    return [
+        (discussion.practitioner, discussion.spo),
+        (discussion.spo, discussion.practitioner),
+    ]
+
+
+def _what(discussion: Discussion) -> str:
+    return f"What it is for: {discussion.rule_label}."
+
+
+def _body(recipient: User, paragraphs: list[str]) -> str:
+    return "\n\n".join([f"Dear {recipient.name},", *paragraphs, FOOTER]) + "\n"
+
+
+def _queue(kind: str, discussion: Discussion, recipient: User, subject: str, paragraphs) -> None:
+    queue_email(
+        recipient,
+        kind,
+        f"{kind}:{discussion.id}:{discussion.sequence}:{recipient.id}",
+        subject,
+        _body(recipient, paragraphs),
+    )
+
+
+def discussion_booked(discussion: Discussion) -> None:
+    """Tell both people the time the service has booked."""
+    when = day_and_time(discussion.starts_at)
+    until = clock_time(discussion.ends_at)
+    for recipient, other in _people(discussion):
+        _queue(
+            "discussion-booked",
+            discussion,
+            recipient,
+            f"Reflective discussion booked for {when}",
+            [
+                f"A reflective discussion with {other.name} has been booked for {when} "
+                f"(until {until}).",
+                _what(discussion),
+                f"It is due by {long_date(discussion.due_on)}.",
+                SIGN_OFF,
+            ],
+        )
+
+
+def _cause(recipient: User, moved_by: User | None, on_leave: User | None) -> str:
+    if moved_by is not None:
+        return "You moved it." if moved_by.id == recipient.id else f"{moved_by.name} moved it."
+    if on_leave is not None:
+        who = "you are" if on_leave.id == recipient.id else f"{on_leave.name} is"
+        return f"It was moved because {who} on leave that day."
+    return "It was moved."
+
+
+def discussion_moved(
+    discussion: Discussion,
+    old_starts_at: datetime,
+    *,
+    moved_by: User | None = None,
+    on_leave: User | None = None,
+) -> None:
+    """Tell both people about a new time, or that a new time is still to be found.
+
+    ``moved_by`` is the person who chose the new time; ``on_leave`` the person whose leave
+    made the service move it.
+    """
+    old = day_and_time(old_starts_at)
+    for recipient, other in _people(discussion):
+        cause = _cause(recipient, moved_by, on_leave)
+        if discussion.holds_slot:
+            when = day_and_time(discussion.starts_at)
+            subject = f"Reflective discussion moved to {when}"
+            news = (
+                f"Your reflective discussion with {other.name} on {old} has moved to {when} "
+                f"(until {clock_time(discussion.ends_at)}). {cause}"
+            )
+        else:
+            subject = "Reflective discussion moved: a new time is still to be booked"
+            news = (
+                f"Your reflective discussion with {other.name} on {old} is no longer at that "
+                f"time. {cause} A new time has not been found yet: you will get an email "
+                "when it is booked."
+            )
+        _queue(
+            "discussion-moved",
+            discussion,
+            recipient,
+            subject,
+            [news, _what(discussion), f"It is due by {long_date(discussion.due_on)}.", SIGN_OFF],
+        )
+
+
+def discussion_cancelled(discussion: Discussion, cancelled_by: User, replaced: bool) -> None:
+    """Tell both people a booked discussion is cancelled, and whether another will follow.
+
+    The reason given is not repeated: it stays in the service, where access is controlled.
+    """
+    when = day_and_time(discussion.starts_at)
+    for recipient, other in _people(discussion):
+        who = "You" if cancelled_by.id == recipient.id else cancelled_by.name
+        next_step = (
+            "A new discussion is needed for the same reason: you will get an email when it "
+            "is booked."
+            if replaced
+            else "You can see the reason in Practice Learning: sign in and go to "
+            "Reflective discussions."
+        )
+        _queue(
+            "discussion-cancelled",
+            discussion,
+            recipient,
+            f"Reflective discussion on {when} cancelled",
+            [
+                f"{who} cancelled the reflective discussion with {other.name} on {when}.",
+                _what(discussion),
+                next_step,
+            ],
+        )
