@@ -1,0 +1,226 @@
+"""The measures behind the oversight pages, each read in a fixed number of queries.
+
+- **load**: discussions an SPO holds (booked, waiting for sign-off or signed) in a London week,
+  Monday to Sunday, against the sessions a week of their capacity.
+- **covered**: the practitioner's last signed discussion was held within their cadence
+  (``rules.cadence_weeks`` with the rules in force): on or after today less that many weeks.
+  Practitioners no cadence rule applies to are left out of the share.
+- **at risk**: a discussion not yet booked that the placer could not place (it has a
+  reason), or one booked for a day after its due date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import case, func, select
+
+from learning_app.accounts.constants import Band, Role
+from learning_app.accounts.models import RoleAssignment, User
+from learning_app.core.time import LONDON, london
+from learning_app.extensions import db
+from learning_app.reflective.models import (
+    SLOT_HOLDING,
+    Discussion,
+    DiscussionStatus,
+    SpoCapacity,
+)
+from learning_app.reflective.placer import RiskReason
+from learning_app.reflective.rules import Rules, cadence_weeks
+
+# Weeks and load ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Week:
+    """A London week, Monday to Sunday."""
+
+    first_day: date
+
+    @classmethod
+    def of(cls, day: date) -> Week:
+        return cls(day - timedelta(days=day.weekday()))
+
+    @property
+    def next(self) -> Week:
+        return Week(self.first_day + timedelta(days=7))
+
+    @property
+    def last_day(self) -> date:
+        return self.first_day + timedelta(days=6)
+
+    @property
+    def starts_at(self) -> datetime:
+        """London midnight on the Monday, in UTC (a week can hold a clock change)."""
+        return datetime.combine(self.first_day, time(0), tzinfo=LONDON).astimezone(UTC)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.next.starts_at
+
+
+@dataclass(frozen=True)
+class Load:
+    """Discussions an SPO holds in a week against the slots their capacity gives."""
+
+    booked: int
+    capacity: int | None  # None: no capacity set
+
+    @property
+    def over(self) -> int:
+        return max(0, self.booked - (self.capacity or 0))
+
+    @property
+    def words(self) -> str:
+        if self.capacity is None:
+            return f"{self.booked} booked, no capacity set"
+        slots = "slot" if self.capacity == 1 else "slots"
+        if self.booked <= self.capacity:
+            return f"{self.booked} of {self.capacity} {slots} booked"
+        return f"{self.booked} booked for {self.capacity} {slots}: {self.over} over capacity"
+
+    def __add__(self, other: Load) -> Load:
+        capacity = None
+        if self.capacity is not None or other.capacity is not None:
+            capacity = (self.capacity or 0) + (other.capacity or 0)
+        return Load(self.booked + other.booked, capacity)
+
+
+def loads(spo_ids: Collection[int], weeks: tuple[Week, Week]) -> dict[int, tuple[Load, Load]]:
+    """Each SPO's load in two consecutive weeks: two queries, whatever the number of SPOs."""
+    if not spo_ids:
+        return {}
+    capacities = dict(
+        db.session.execute(
+            select(SpoCapacity.spo_id, SpoCapacity.sessions_per_week).where(
+                SpoCapacity.spo_id.in_(list(spo_ids))
+            )
+        ).all()
+    )
+    first, second = weeks
+    in_first = case((Discussion.starts_at < first.ends_at, 1), else_=0)
+    counts = {
+        spo_id: (a or 0, b or 0)
+        for spo_id, a, b in db.session.execute(
+            select(Discussion.spo_id, func.sum(in_first), func.sum(1 - in_first))
+            .where(
+                Discussion.spo_id.in_(list(spo_ids)),
+                Discussion.status.in_([s.value for s in SLOT_HOLDING]),
+                Discussion.starts_at >= first.starts_at,
+                Discussion.starts_at < second.ends_at,
+            )
+            .group_by(Discussion.spo_id)
+        )
+    }
+    return {
+        spo_id: (
+            Load(counts.get(spo_id, (0, 0))[0], capacities.get(spo_id)),
+            Load(counts.get(spo_id, (0, 0))[1], capacities.get(spo_id)),
+        )
+        for spo_id in spo_ids
+    }
+
+
+# Practitioners and their cadence -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Practitioner:
+    id: int
+    name: str
+    team_id: int
+    band: Band | None
+    cadence_weeks: int | None  # None: no cadence rule applies
+    last_signed_on: date | None
+
+    @property
+    def due_by(self) -> date | None:
+        """The day the next discussion was due by cadence, when there has been one."""
+        if self.cadence_weeks is None or self.last_signed_on is None:
+            return None
+        return self.last_signed_on + timedelta(weeks=self.cadence_weeks)
+
+    def covered(self, today: date) -> bool:
+        due_by = self.due_by
+        return due_by is not None and due_by >= today
+
+
+def practitioners_of(team_ids: Collection[int], today: date, rules: Rules) -> list[Practitioner]:
+    """Active practitioners of ``team_ids`` with their last signed discussion: one query."""
+    if not team_ids:
+        return []
+    is_practitioner = (
+        select(RoleAssignment.id)
+        .where(RoleAssignment.user_id == User.id, RoleAssignment.role == Role.PRACTITIONER.value)
+        .exists()
+    )
+    last_signed = (
+        select(
+            Discussion.practitioner_id.label("practitioner_id"),
+            func.max(Discussion.held_on).label("held_on"),
+        )
+        .where(Discussion.status == DiscussionStatus.SIGNED.value, Discussion.held_on <= today)
+        .group_by(Discussion.practitioner_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(User, last_signed.c.held_on)
+        .outerjoin(last_signed, last_signed.c.practitioner_id == User.id)
+        .where(User.active.is_(True), User.team_id.in_(list(team_ids)), is_practitioner)
+        .order_by(User.name, User.id)
+    )
+    result = []
+    for user, held_on in rows:
+        band = user.band(today)
+        result.append(
+            Practitioner(
+                id=user.id,
+                name=user.name,
+                team_id=user.team_id,
+                band=band,
+                cadence_weeks=cadence_weeks(rules, band, user.started_on, user.qualified_on, today),
+                last_signed_on=held_on,
+            )
+        )
+    return result
+
+
+# At risk --------------------------------------------------------------------------------
+
+
+def booked_late(starts_at: datetime | None, due_on: date) -> bool:
+    return starts_at is not None and london(starts_at).date() > due_on
+
+
+def is_at_risk(status: str, at_risk_reason: str | None, starts_at, due_on: date) -> bool:
+    """Not booked and the placer gave a reason, or booked for a day after the due date."""
+    if status == DiscussionStatus.DUE:
+        return at_risk_reason is not None
+    return status == DiscussionStatus.BOOKED and booked_late(starts_at, due_on)
+
+
+def risk_in_words(discussion: Discussion) -> str:
+    """Why a discussion is at risk, in a sentence or two."""
+    parts = []
+    if discussion.status == DiscussionStatus.BOOKED and booked_late(
+        discussion.starts_at, discussion.due_on
+    ):
+        parts.append(
+            f"Booked for {day_words(london(discussion.starts_at).date())}, after its due date."
+        )
+    if discussion.at_risk_reason:
+        try:
+            parts.append(RiskReason(discussion.at_risk_reason).sentence)
+        except ValueError:  # a reason this version does not know: say nothing wrong
+            parts.append("It could not be placed before its due date.")
+    return " ".join(parts)
+
+
+def day_words(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def clock_words(moment: datetime) -> str:
+    return f"{moment.hour % 12 or 12}:{moment:%M}{'am' if moment.hour < 12 else 'pm'}"
