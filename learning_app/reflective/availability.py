@@ -13,7 +13,7 @@ from sqlalchemy import select
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User
 from learning_app.core import audit
-from learning_app.core.time import aware, utc_now
+from learning_app.core.time import aware, london, utc_now
 from learning_app.extensions import db
 from learning_app.reflective import placing
 from learning_app.reflective.errors import DiscussionError
@@ -82,8 +82,9 @@ def set_capacity(actor: User, data: CapacityInput) -> SpoCapacity:
 
 
 def _now_on(today: date) -> datetime:
-    """Now, but never before the start of the day the caller says it is."""
-    return max(utc_now(), placing.day_start(today))
+    """Now, on the day the caller says it is (its first moment, when that is another day)."""
+    now = utc_now()
+    return now if london(now).date() == today else placing.day_start(today)
 
 
 def add_leave(actor: User, first_day: date, last_day: date, *, today: date) -> Leave:

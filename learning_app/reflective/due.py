@@ -245,8 +245,9 @@ def _cadence(today: date, rules: Rules, team_spo: dict[int, int], holidays) -> i
             .group_by(Discussion.practitioner_id)
         ).all()
     )
+    # The day a signed discussion was held; its booked start if that was not written down.
     signed = {
-        pid: max(d for d in (held_on, starts_at and london_date(starts_at)) if d is not None)
+        pid: held_on or london_date(starts_at)
         for pid, held_on, starts_at in db.session.execute(
             select(
                 Discussion.practitioner_id,

@@ -142,7 +142,10 @@ def discussion_cancelled(discussion: Discussion, cancelled_by: User, replaced: b
     """
     when = day_and_time(discussion.starts_at)
     for recipient, other in _people(discussion):
-        who = "You" if cancelled_by.id == recipient.id else cancelled_by.name
+        if cancelled_by.id == recipient.id:
+            news = f"You cancelled your reflective discussion with {other.name} on {when}."
+        else:
+            news = f"{cancelled_by.name} cancelled your reflective discussion on {when}."
         next_step = (
             "A new discussion is needed for the same reason: you will get an email when it "
             "is booked."
@@ -155,9 +158,5 @@ def discussion_cancelled(discussion: Discussion, cancelled_by: User, replaced: b
             discussion,
             recipient,
             f"Reflective discussion on {when} cancelled",
-            [
-                f"{who} cancelled the reflective discussion with {other.name} on {when}.",
-                _what(discussion),
-                next_step,
-            ],
+            [news, _what(discussion), next_step],
         )
