@@ -116,7 +116,7 @@ def add_leave(actor: User, first_day: date, last_day: date, *, today: date) -> L
         detail={"first_day": first_day.isoformat(), "last_day": last_day.isoformat()},
     )
     now = _now_on(today)
-    affected = db.session.scalars(
+    on_leave = (
         select(Discussion)
         .where(
             Discussion.status == DiscussionStatus.BOOKED.value,
@@ -125,7 +125,13 @@ def add_leave(actor: User, first_day: date, last_day: date, *, today: date) -> L
             Discussion.starts_at < placing.day_start(last_day + timedelta(days=1)),
         )
         .order_by(Discussion.starts_at)
-    ).all()
+        .execution_options(populate_existing=True)
+    )
+    # Take the SPOs' locks before changing their bookings, as every booking change does,
+    # then read the bookings again: one may have moved while we waited.
+    spo_ids = {d.spo_id for d in db.session.scalars(on_leave) if d.spo_id is not None}
+    placing.lock_capacities(spo_ids)
+    affected = db.session.scalars(on_leave).all()
     moved: dict[int, placing.Moved] = {}
     for discussion in affected:
         moved[discussion.id] = placing.Moved(aware(discussion.starts_at), actor)
@@ -136,7 +142,7 @@ def add_leave(actor: User, first_day: date, last_day: date, *, today: date) -> L
         audit.record(actor, "discussion.unbook", discussion, detail={"leave_id": leave.id})
     db.session.flush()
     spo_ids = {d.spo_id for d in affected if d.spo_id is not None}
-    if spo_ids:
+    if affected:
         placing.run_placer(now, spo_ids, moved)
     return leave
 

@@ -252,7 +252,14 @@ def run_placer(
         own = None if own == discussion.practitioner_id else own
         if spo_ids is not None and own not in spo_ids:
             continue  # now in another SPO's team: placed with that SPO's discussions
-        discussion.spo_id = own
+        if discussion.spo_id != own:
+            audit.record(
+                None,
+                "discussion.reassign",
+                discussion,
+                detail={"from": discussion.spo_id, "to": own},
+            )
+            discussion.spo_id = own
         discussions[discussion.id] = discussion
     if not discussions:
         return Outcome(0, 0)

@@ -382,6 +382,10 @@ def cancel_discussion(actor: User, discussion: Discussion, reason: str, now: dat
     _require_party(actor, discussion)
     _require_booked(discussion, "cancelled")
     reason = _check_cancel_reason(reason)
+    # Take the SPO's lock before changing the row, as every booking change does: one order.
+    _lock_spo(discussion.spo_id)
+    db.session.refresh(discussion)
+    _require_booked(discussion, "cancelled")
     discussion.status = DiscussionStatus.CANCELLED.value
     discussion.cancelled_at = now
     discussion.cancelled_by_id = actor.id
