@@ -112,7 +112,8 @@ def why_no_discussion(rule: CaseEventRule | None, band: Band | None, rosh_level:
     if rule is None:
         return "this type of event is no longer in the rules."
     if rule.bands is not None and band not in rule.bands:
-        bands = " or ".join(BAND_LABELS[b] for b in BAND_ORDER if b in rule.bands)
+        names = [BAND_LABELS[b] for b in BAND_ORDER if b in rule.bands]
+        bands = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
         return f"for this type of event the rules ask for one only for {bands}."
     if rule.min_rosh is not None and Rosh.from_value(rosh_level) < rule.min_rosh:
         return (

@@ -212,7 +212,7 @@ def test_when_no_rule_applies_the_list_says_why_no_discussion_is_needed(
     assert "No reflective discussion is needed: for this type of event the rules ask for one " in (
         page.text
     )
-    assert "only for PSO or Trainee (PQiP) or PO qualified under 2 years" in page.text
+    assert "only for PSO, Trainee (PQiP) or PO qualified under 2 years" in page.text
     assert page.table_rows("#case-events")[0][-1] == "Not needed"
     assert db_session.scalars(select(Discussion)).all() == []
 
