@@ -199,6 +199,9 @@ def _text(value: str | None, name: str, field_name: str | None, limit: int) -> s
         raise DiscussionError(f"Enter {name.lower()}", field_name)
     if len(value) > limit:
         raise DiscussionError(f"{name} must be {limit:,} characters or fewer", field_name)
+    if "\x00" in value:
+        # PostgreSQL cannot store it, and no keyboard types it.
+        raise DiscussionError(f"{name} must not include invisible control characters", field_name)
     if _TAG.search(value):
         raise DiscussionError(f"{name} must not include HTML", field_name)
     problems = personal_data_problems(value)
