@@ -345,12 +345,20 @@ def seed_training(ctx: SeedContext) -> None:
     seed_training_plans(ctx)
 
 
+def seed_reflective_discussions(ctx: SeedContext) -> None:
+    """SPOs' capacity and leave, case events, and past and upcoming reflective discussions."""
+    from learning_app.demo.reflective import seed_reflective
+
+    seed_reflective(ctx)
+
+
 SEED_STEPS: list[SeedStep] = [
     seed_organisation,
     seed_framework,
     seed_people,
     seed_evidence,
     seed_training,
+    seed_reflective_discussions,
 ]
 
 
