@@ -120,7 +120,20 @@ def message_id(dedupe_key: str, sender: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+@dataclass(frozen=True)
+class Claimed:
+    """What the sender needs of a message it has claimed (read in the claiming statement)."""
+
+    id: int
+    dedupe_key: str
+    kind: str
+    to_address: str
+    subject: str
+    body: str
+    attempts: int
+
+
+def build_email(message: Claimed | OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.to_address
@@ -205,67 +218,84 @@ class _Transport:
         self._smtp = None
 
 
-def _claim_next(now: datetime) -> OutboxMessage | None:
-    """Mark the next due message ``sending`` and commit, so no other sender takes it.
+def _claim_next(now: datetime) -> Claimed | None:
+    """Mark the next due message ``sending`` and commit, so that no other sender takes it.
 
-    On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets two senders pass each other without
-    waiting; the conditional UPDATE makes the claim safe on SQLite too.
+    One statement claims and reads it. On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets two
+    senders pass each other without waiting; on SQLite a transaction that writes first
+    waits for another writer (one that read first would fail at once).
     """
-    while True:
-        candidate = (
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING.value,
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(1)
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+            OutboxMessage.next_attempt_at <= now,
         )
-        if db.engine.dialect.name == "postgresql":
-            candidate = candidate.with_for_update(skip_locked=True)
-        message_id_ = db.session.scalar(candidate)
-        if message_id_ is None:
-            db.session.commit()  # nothing written: just end the read
-            return None
-        claimed = db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id_,
-                OutboxMessage.status == OutboxStatus.PENDING.value,
-            )
-            .values(
-                status=OutboxStatus.SENDING.value,
-                claimed_at=now,
-                attempts=OutboxMessage.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+    )
+    if db.engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    row = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == due.scalar_subquery())
+        .values(
+            status=OutboxStatus.SENDING.value,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
         )
-        db.session.commit()
-        if claimed.rowcount == 1:
-            return db.session.get(OutboxMessage, message_id_, populate_existing=True)
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.dedupe_key,
+            OutboxMessage.kind,
+            OutboxMessage.to_address,
+            OutboxMessage.subject,
+            OutboxMessage.body,
+            OutboxMessage.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    ).first()
+    db.session.commit()
+    return Claimed(*row) if row is not None else None
 
 
-def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> bool:
+def _finish(message: Claimed, **values) -> None:
+    """Record how the attempt went, in a transaction of its own that starts by writing."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _record_failure(message: Claimed, error: Exception, now: datetime) -> bool:
     """Put the message back for a retry, or give it up; True when it will be retried."""
-    message.last_error = str(error)[:2000]
+    last_error = str(error)[:2000]
     if isinstance(error, PermanentFailure) or message.attempts >= MAX_ATTEMPTS:
-        message.status = OutboxStatus.FAILED.value
+        _finish(message, status=OutboxStatus.FAILED.value, last_error=last_error)
         log.warning(
             "Gave up on outbox message %s (%s) after %s attempts: %s",
             message.id,
             message.kind,
             message.attempts,
-            message.last_error,
+            last_error,
         )
         return False
-    message.status = OutboxStatus.PENDING.value
-    message.next_attempt_at = now + retry_delay(message.attempts)
+    next_attempt_at = now + retry_delay(message.attempts)
+    _finish(
+        message,
+        status=OutboxStatus.PENDING.value,
+        next_attempt_at=next_attempt_at,
+        last_error=last_error,
+    )
     log.info(
         "Outbox message %s (%s) will be retried at %s: %s",
         message.id,
         message.kind,
-        message.next_attempt_at.isoformat(timespec="seconds"),
-        message.last_error,
+        next_attempt_at.isoformat(timespec="seconds"),
+        last_error,
     )
     return True
 
@@ -308,11 +338,8 @@ def send_pending(now: datetime | None = None, *, limit: int = BATCH_SIZE) -> Sen
                 else:
                     failed += 1
             else:
-                message.status = OutboxStatus.SENT.value
-                message.sent_at = utc_now()
-                message.last_error = None
+                _finish(message, status=OutboxStatus.SENT.value, sent_at=utc_now(), last_error=None)
                 sent += 1
-            db.session.commit()
     finally:
         transport.close()
     stuck = len(stuck_messages(now))

@@ -174,8 +174,12 @@ def build_scheduler(app: Flask, now: datetime | None = None) -> BackgroundSchedu
     idempotent, so a run the previous leader did make is not harmful to repeat.
     """
     now = now or datetime.now(LONDON)
+    # SQLite has one writer at a time: run one job at a time there, rather than have jobs
+    # fail on a locked database.
+    with app.app_context():
+        workers = 1 if db.engine.dialect.name == "sqlite" else 4
     scheduler = BackgroundScheduler(
-        executors={"default": ThreadPoolExecutor(4)},
+        executors={"default": ThreadPoolExecutor(workers)},
         job_defaults={
             "coalesce": True,
             "max_instances": 1,

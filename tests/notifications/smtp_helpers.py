@@ -7,9 +7,11 @@ until the test lets it go (``hold``), and can require a user name and password.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,6 +49,10 @@ class SmtpServer:
     release: threading.Event = field(default_factory=threading.Event)
     arrived: threading.Event = field(default_factory=threading.Event)
     credentials: tuple[str, str] | None = None
+    # Set to N to hold every message until N connections have each handed one over: proof
+    # that N senders are at work at the same moment.
+    wait_for_senders: int = 0
+    sessions: set[int] = field(default_factory=set)
 
     @property
     def url(self) -> str:
@@ -60,6 +66,10 @@ class SmtpServer:
         if self.attempts <= self.refuse_first:
             return self.refusal
         self.arrived.set()
+        self.sessions.add(id(session))
+        deadline = time.monotonic() + 30
+        while len(self.sessions) < self.wait_for_senders and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)  # lets the other connections in
         if self.hold:
             # Blocking here is fine: the server runs in its own thread and loop.
             self.release.wait(timeout=30)

@@ -4,6 +4,7 @@ commit on success and nothing left behind on failure, and each job safe to run t
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -213,3 +214,36 @@ def test_creating_and_placing_twice_makes_no_duplicate(app, scheduling_services,
     )
     assert (count(Discussion), count(OutboxMessage)) == (discussions, emails)
     assert emails == 4  # booked: to each practitioner and to the SPO, twice
+
+
+def test_no_email_the_jobs_send_carries_a_case_reference(
+    app, scheduling_services, reflective_team, published_framework, monkeypatch
+):
+    """From a high-risk case event with a case reference: booked, reminder, cancelled and
+    rebooked emails all go out through a real SMTP server, and none names the case."""
+    from learning_app.core.time import utc_now
+    from learning_app.reflective import services
+    from tests.notifications.smtp_helpers import running_smtp_server
+
+    practitioner = reflective_team.practitioner
+    data = services.CaseEventInput("rosh-high", "high", london_today(), case_reference="X123456")
+    _event, discussion = services.log_case_event(
+        practitioner, practitioner, data, today=london_today(), now=utc_now()
+    )
+    services.cancel_discussion(practitioner, discussion, "I am in court that day", utc_now())
+    db.session.commit()
+    for job_id in ("create-due-discussions", "place-due-discussions", "send-reminders"):
+        assert run_job(app, job_id).ok
+
+    with running_smtp_server() as server:
+        monkeypatch.setitem(app.config, "SMTP_URL", server.url)
+        result = run_job(app, "send-outbox")
+
+    assert result.ok, result.message
+    kinds = set(db.session.scalars(select(OutboxMessage.kind)))
+    assert {"discussion-booked", "discussion-cancelled"} <= kinds
+    assert len(server.received) == count(OutboxMessage) >= 4
+    for received in server.received:
+        text = received.message.as_string()
+        assert "X123456" not in text
+        assert not re.search(r"\b[A-Z]\d{6}\b", received.subject + received.body)

@@ -162,3 +162,46 @@ def test_run_job_with_an_unknown_name_exits_non_zero_and_lists_the_jobs(processe
     assert child.wait() == 2
     assert "There is no job called 'no-such-job'" in child.output
     assert "send-outbox" in child.output
+
+
+def _two_senders_at_once_send_each_message_once(processes: Processes, url: str) -> None:
+    app = make_test_app(url)
+    with app.app_context():
+        factories = Factories(db.session)
+        keys = []
+        for n in range(40):
+            person = factories.user()
+            keys.append(f"test:race:{person.id}")
+            queue_email(person, "test", keys[-1], f"Race {n}", "Body")
+        db.session.commit()
+        db.session.remove()
+
+    with running_smtp_server() as server:
+        server.wait_for_senders = 2
+        senders = [
+            processes.start(
+                "scheduler", "run-job", "send-outbox", DATABASE_URL=url, SMTP_URL=server.url
+            )
+            for _ in range(2)
+        ]
+        for sender in senders:
+            assert sender.wait() == 0, sender.output
+
+    assert len(server.sessions) == 2  # both were sending at the same moment
+
+    subjects = [r.subject for r in server.received if r.subject.startswith("Race ")]
+    assert sorted(subjects) == sorted(f"Race {n}" for n in range(40))
+    with app.app_context():
+        statuses = db.session.scalars(
+            select(OutboxMessage.status).where(OutboxMessage.dedupe_key.in_(keys))
+        )
+        assert set(statuses) == {"sent"}
+        db.engine.dispose()
+
+
+def test_on_postgresql_two_senders_at_once_send_each_message_once(processes, postgres_database):
+    _two_senders_at_once_send_each_message_once(processes, postgres_database)
+
+
+def test_on_sqlite_two_senders_at_once_send_each_message_once(processes, sqlite_database):
+    _two_senders_at_once_send_each_message_once(processes, sqlite_database)
