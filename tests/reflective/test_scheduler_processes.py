@@ -64,6 +64,8 @@ def processes(tmp_path) -> Iterator[Processes]:
             "SCHEDULER_STANDBY_SECONDS": STANDBY,
             "SCHEDULER_LOCK_FILE": str(tmp_path / "scheduler.lock"),
             "APP_ENV": "development",
+            # Given, so that children started together never race to write instance/secret_key.
+            "SECRET_KEY": "scheduler-test-secret-key",
         }
     )
     try:
