@@ -37,13 +37,13 @@ from learning_app.demo.reflective_plan import (
 )
 from learning_app.demo.reflective_records import Record, london_moment, plan_records, stored
 from learning_app.demo.reflective_slots import place_discussions
-from learning_app.demo.reflective_text import TRIGGERS
 from learning_app.demo.seed import TEAMS, SeedContext, demo_email, step_rng
 from learning_app.demo.training import IMPACT
 from learning_app.extensions import db
 from learning_app.framework.models import FrameworkVersion, Skill
 from learning_app.observations.models import (
     Observation,
+    ObservationAction,
     ObservationRating,
     ObservationStatus,
     ObservationType,
@@ -59,6 +59,7 @@ from learning_app.reflective.models import (
     Leave,
     SpoCapacity,
 )
+from learning_app.reflective.recording import TRIGGERS
 from learning_app.reflective.rule_store import current_rules
 from learning_app.reflective.working_days import bank_holidays
 
@@ -219,7 +220,6 @@ def _seed_observations(
             "model": record.model,
             "proposal": "yes",
             "wellbeing_check": "yes",
-            "learning_point": record.learning_point,
         }
         rows.append(
             {
@@ -231,8 +231,8 @@ def _seed_observations(
                 "status": ObservationStatus.ACKNOWLEDGED.value,
                 "framework_version_id": version.id,
                 "details": details,
-                "strengths": record.strengths,
-                "development_points": record.development_points,
+                "strengths": None,
+                "development_points": record.story.now_what,
                 "case_reference": None,
                 "limited_access": False,
                 "shared_at": record.spo_signed_at,
@@ -322,7 +322,7 @@ def _seed_record_details(
         ]
         actions += [
             {"discussion_id": discussion_id, "text": action, "owner": owner, "due_on": due_on}
-            for action, owner, due_on in record.actions
+            for action, owner, due_on, _done in record.actions
         ]
     ctx.summary.created["discussion ratings"] += _insert(DiscussionRating, ratings)
     ctx.summary.created["decisions"] += _insert(DiscussionDecision, decisions)
@@ -336,6 +336,18 @@ def _seed_observation_ratings(
     records: dict[str, Record],
     skills: dict[str, Skill],
 ) -> None:
+    """The observation's ratings are the discussion's; the practitioner's actions are on it too,
+    as the sign-off service leaves them."""
+    ctx.summary.created["observation actions"] += _insert(
+        ObservationAction,
+        [
+            {"observation_id": observation_ids[OBSERVATION_KEY_PREFIX + key], "text": action}
+            | {"due_on": due_on, "completed_on": completed_on}
+            for key in keys
+            for action, owner, due_on, completed_on in records[key].actions
+            if owner == "practitioner"
+        ],
+    )
     rows = [
         {
             "observation_id": observation_ids[OBSERVATION_KEY_PREFIX + key],

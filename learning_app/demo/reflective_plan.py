@@ -5,7 +5,7 @@ Over the 13 weeks before the day of seeding and the 3 weeks after it:
 - every SPO's weekly capacity (``plan_capacities``): most hold 4 to 6 one-hour discussions a
   week on three or four weekdays between 09:30 and 16:30; the SPO of the team with the most
   trainees cut theirs from 5 to 2 a week a little while ago, so that team runs over capacity;
-  spo1 holds up to 6 on any weekday and is always left two free slots a week, so a case event
+  spo1 holds up to 6 on any weekday and is always left a free slot a week, so a case event
   logged by practitioner1 is booked with spo1 within its 5 working days;
 - leave: one SPO next week, two SPOs for a week each in the past, a few practitioners;
 - case events, mostly for PSOs, PQiPs and POs under two years, of the types in the rules;
@@ -39,7 +39,7 @@ DAY_ENDS = time(16, 30)
 SLOT_MINUTES = 60
 FIRST_TEAM_WEEKDAYS = "01234"  # spo1: any weekday, so a slot is always close
 FIRST_TEAM_SESSIONS = 6
-FIRST_TEAM_HEADROOM = 2  # slots a week the demo leaves free for spo1
+FIRST_TEAM_HEADROOM = 1  # a slot a week the demo leaves free for spo1
 SMALL_SESSIONS = 2  # the SPO of the team with the most trainees
 SMALL_PAST_SESSIONS = 5  # what they held before they cut their capacity
 WEEKDAY_SETS = ("013", "123", "024", "0124", "0134", "1234", "0234", "023")
@@ -62,6 +62,9 @@ EVENT_WEIGHTS = {
     "mappa": 0.07,
     "return-or-workload": 0.05,
 }
+# Events that are about the practitioner, not a case: no case reference.
+NOT_ABOUT_A_CASE = frozenset({"return-or-workload"})
+FIRST_EVENTS = ("enquiry-not-returned", "first-in-case-type")  # practitioner1's earlier ones
 # The working day after the event from which a slot was looked for: most within the week.
 DAYS_TO_ASK = (1, 1, 2, 2, 2, 3, 3, 4, 5)
 
@@ -240,14 +243,18 @@ def plan_case_events(
             held_on = last_working_day(today, holidays)
             first = working_days_before(held_on, 3, holidays)
             occurred = [*[d for d in occurred if d < first - timedelta(days=14)], first]
-        for day in occurred:
+        for index, day in enumerate(occurred):
             rule = _event_rule(rng, rules, person.band)
-            if person.number == 1 and day == occurred[-1]:
-                rule = rules.case_event("rosh-high") or rule
+            if person.number == 1:  # the types people ask about first
+                code = "rosh-high" if day == occurred[-1] else FIRST_EVENTS[index % 2]
+                rule = rules.case_event(code) or rule
             if rule is None:
                 continue
             limited = rng.random() < 0.06
             reference = f"{rng.choice(CASE_REFERENCE_LETTERS)}{rng.randint(0, 999_999):06d}"
+            reference_roll = rng.random()
+            if rule.code in NOT_ABOUT_A_CASE:
+                limited, reference_roll = False, 1.0
             events.append(
                 CaseEventPlan(
                     key=len(events) + 1,
@@ -255,7 +262,7 @@ def plan_case_events(
                     rule=rule,
                     rosh_level=_rosh(rng, rule),
                     occurred_on=day,
-                    case_reference=None if limited or rng.random() >= 0.34 else reference,
+                    case_reference=reference if reference_roll < 0.34 and not limited else None,
                     limited_access=limited,
                     logged_by_spo=rng.random() < 0.2 and person.number != 1,
                 )

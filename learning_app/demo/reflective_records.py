@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from learning_app.core.time import LONDON
-from learning_app.demo import evidence_text
 from learning_app.demo import reflective_text as text
 from learning_app.demo.evidence_plan import OBSERVER_LEAN, Levels, clamp_level
 from learning_app.demo.reflective_event_text import EVENT_STORIES
@@ -33,6 +32,7 @@ CANCELLED_SHARE = 0.04
 RECORDED_SHARE = 0.1  # of those held in the last week whose sign-off could be done
 MIN_RECORDED = 3
 PROPOSAL_SHARE = 0.5  # of bookings in the next three working days
+ACTIONS_DONE_SHARE = 0.9  # of actions due more than a week ago
 
 
 @dataclass
@@ -56,10 +56,8 @@ class Record:
     spo_signed_at: datetime | None = None
     practitioner_signed_at: datetime | None = None
     ratings: dict[str, int] = field(default_factory=dict)
-    actions: list[tuple[str, str, date]] = field(default_factory=list)
-    learning_point: str = ""
-    strengths: str = ""
-    development_points: str = ""
+    # (text, owner, due on, completed on): the practitioner's show on the observation too.
+    actions: list[tuple[str, str, date, date | None]] = field(default_factory=list)
 
 
 def london_moment(day: date, hour: int, minute: int = 0) -> datetime:
@@ -153,7 +151,6 @@ def _held(
     record.model = rng.choice(text.MODELS)
     record.wellbeing = rng.choice(text.WELLBEING)
     record.reflection = rng.choice(text.REFLECTIONS)
-    record.learning_point = rng.choice(evidence_text.LEARNING_POINTS)
     recorded_on = day + timedelta(days=rng.choice((0, 0, 0, 1)))
     record.recorded_at = record.spo_signed_at = london_moment(recorded_on, 16, 30)
     signed_on = recorded_on + timedelta(days=rng.choice((1, 1, 1, 1, 2, 3)))
@@ -169,22 +166,13 @@ def _held(
     for slug in skills[: max(2, wanted)]:
         noise = rng.gauss(0, 0.4)
         record.ratings[slug] = clamp_level(levels.at(slug, day) + lean + noise)
-    record.actions = [
-        (action, owner, add_working_days(day, max(1, round(days * 5 / 7)), holidays))
-        for action, owner, days in record.story.actions
-    ]
-    best = max(record.ratings.items(), key=lambda item: (item[1], item[0]))
-    worst = min(record.ratings.items(), key=lambda item: (item[1], item[0]))
-    record.strengths = rng.choice(
-        evidence_text.STRENGTHS.get(best[0], (evidence_text.GENERAL_STRENGTH,))
-        if best[1] >= 3
-        else (evidence_text.GENERAL_STRENGTH,)
-    )
-    record.development_points = rng.choice(
-        evidence_text.DEVELOPMENT.get(worst[0], (evidence_text.GENERAL_DEVELOPMENT,))
-        if worst[1] <= 2
-        else (evidence_text.GENERAL_DEVELOPMENT,)
-    )
+    for action, owner, days in record.story.actions:
+        due_on = add_working_days(day, max(1, round(days * 5 / 7)), holidays)
+        done_roll, done_early = rng.random(), rng.randint(0, 5)
+        completed_on = None
+        if due_on < today - timedelta(days=7) and done_roll < ACTIONS_DONE_SHARE:
+            completed_on = max(day + timedelta(days=1), due_on - timedelta(days=done_early))
+        record.actions.append((action, owner, due_on, completed_on))
 
 
 def _accept(record: Record, day: date) -> None:
@@ -215,7 +203,6 @@ def _waiting_to_be_recorded(record: Record) -> None:
     record.status = DiscussionStatus.BOOKED
     record.proposal = proposal
     record.ratings, record.actions = {}, []
-    record.learning_point = record.strengths = record.development_points = ""
 
 
 def _upcoming(

@@ -183,14 +183,3 @@ CANCEL_REASONS = (
 )
 
 MODELS = ("gibbs", "kolb", "schon", "driscoll")
-# What prompted the discussion, as the reflective-discussion observation records it.
-TRIGGERS = {
-    "cadence": "cadence",
-    "rosh-high": "rosh_raised",
-    "first-in-case-type": "new_case_type",
-    "enquiry-not-returned": "enquiry_outstanding",
-    "mappa": "mappa",
-    "serious-incident": "serious_incident",
-    "high-risk-transition": "other",
-    "return-or-workload": "absence_workload",
-}
