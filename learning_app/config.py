@@ -88,6 +88,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How many reverse proxies (load balancers) sit in front of the app; their
         # X-Forwarded-For and X-Forwarded-Proto headers are trusted that many hops deep.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Email: the outbox sender delivers through SMTP_URL; with none, messages go to the log.
+        "SMTP_URL": os.environ.get("SMTP_URL"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM"),
+        # The service's own address, for links in emails; without it emails name the page.
+        "SERVICE_URL": os.environ.get("SERVICE_URL"),
+        # The scheduler: how often a standing-by process tries to take the lead, and the lock
+        # file that elects the leader on SQLite (default instance/scheduler.lock).
+        "SCHEDULER_STANDBY_SECONDS": float(os.environ.get("SCHEDULER_STANDBY_SECONDS", "5")),
+        "SCHEDULER_LOCK_FILE": os.environ.get("SCHEDULER_LOCK_FILE"),
     }
     config.update(overrides)
     return config

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -100,12 +99,12 @@ class PermanentFailure(Exception):
 
 
 def smtp_settings() -> SmtpSettings | None:
-    url = current_app.config.get("SMTP_URL") or os.environ.get("SMTP_URL")
+    url = current_app.config.get("SMTP_URL")
     return SmtpSettings.from_url(url) if url else None
 
 
 def mail_from() -> str:
-    configured = current_app.config.get("MAIL_FROM") or os.environ.get("MAIL_FROM")
+    configured = current_app.config.get("MAIL_FROM")
     if configured:
         return configured
     service = current_app.config.get("SERVICE_NAME", "Practice Learning")

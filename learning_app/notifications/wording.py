@@ -7,7 +7,6 @@ email names the page instead, so nothing points at a host that does not exist.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 
 from flask import current_app
@@ -37,7 +36,7 @@ def day_and_time(moment: datetime) -> str:
 
 def service_url() -> str | None:
     """The address of the service, from ``SERVICE_URL``, without a trailing slash."""
-    url = current_app.config.get("SERVICE_URL") or os.environ.get("SERVICE_URL")
+    url = current_app.config.get("SERVICE_URL")
     return url.rstrip("/") if url else None
 
 

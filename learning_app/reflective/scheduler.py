@@ -154,14 +154,12 @@ def leadership_for(app: Flask) -> Leadership:
         url = db.engine.url
     if url.get_backend_name() == "postgresql":
         return PostgresLeadership(url.render_as_string(hide_password=False))
-    path = app.config.get("SCHEDULER_LOCK_FILE") or os.environ.get("SCHEDULER_LOCK_FILE")
+    path = app.config.get("SCHEDULER_LOCK_FILE")
     return FileLeadership(Path(path) if path else Path(app.instance_path) / "scheduler.lock")
 
 
 def standby_seconds(app: Flask) -> float:
-    value = app.config.get("SCHEDULER_STANDBY_SECONDS") or os.environ.get(
-        "SCHEDULER_STANDBY_SECONDS"
-    )
+    value = app.config.get("SCHEDULER_STANDBY_SECONDS")
     return float(value) if value else DEFAULT_STANDBY_SECONDS
 
 
