@@ -21,6 +21,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/assets",
     )
     app.config.update(load_config(app.instance_path, config))
+    from learning_app.core.requests import ServiceRequest
+
+    app.request_class = ServiceRequest
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

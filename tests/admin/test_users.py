@@ -796,3 +796,21 @@ def test_taking_an_spo_out_of_their_team_ends_the_membership_today(
     assert user.team_id is None
     [spell] = db_session.scalars(select(TeamMembership).where(TeamMembership.user_id == user.id))
     assert spell.ended_on == london_today()
+
+
+def test_a_nul_character_in_a_form_is_taken_out_not_a_server_error(admin_client, org, db_session):
+    """A crafted POST with NUL characters (which PostgreSQL refuses in text) saves cleanly."""
+    response = admin_client.submit(
+        f"{BASE}/new",
+        user_data(
+            team=str(org["north"].id), name="Priya\x00 Patel", email="priya\x00@example.test"
+        ),
+    )
+    assert response.status_code == 302
+    user = db_session.scalar(select(User).where(User.email == "priya@example.test"))
+    assert user.name == "Priya Patel"
+
+
+def test_a_nul_character_in_a_query_parameter_is_not_a_server_error(admin_client, org):
+    page = admin_client.get_page(f"{BASE}/?q=Pri%00ya")
+    assert page.h1
