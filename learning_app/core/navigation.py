@@ -37,6 +37,24 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("My team", "team.index", frozenset({Role.SPO}), "team"),
     NavItem("Team plans", "plans.team", frozenset({Role.SPO}), "plans"),
     NavItem("Observations", "observations.index", frozenset({Role.SPO, Role.QDO}), "observations"),
+    NavItem(
+        "Reflective discussions",
+        "discussions.index",
+        frozenset({Role.PRACTITIONER, Role.SPO}),
+        "discussions",
+    ),
+    NavItem(
+        "Case events", "case_events.index", frozenset({Role.PRACTITIONER, Role.SPO}), "case_events"
+    ),
+    NavItem(
+        "Group sessions",
+        "group_sessions.index",
+        frozenset({Role.PRACTITIONER, Role.SPO, Role.QDO, Role.LD_LEAD}),
+        "group_sessions",
+    ),
+    NavItem("Capacity and leave", "capacity.index", frozenset({Role.SPO}), "capacity"),
+    NavItem("Team oversight", "oversight.team", frozenset({Role.SPO}), "oversight"),
+    NavItem("Discussion oversight", "oversight.pdu", frozenset({Role.LEADER}), "oversight"),
     NavItem("Learning cycles", "cycles.index", frozenset({Role.LD_LEAD}), "cycles"),
     NavItem("Focus campaigns", "campaigns.index", frozenset({Role.LD_LEAD}), "campaigns"),
     NavItem("Training", "training.index", None, "training"),
@@ -51,6 +69,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Users", "admin_users.index", ADMIN, "admin_users"),
     NavItem("Organisation", "admin_org.index", ADMIN, "admin_org"),
     NavItem("Framework versions", "admin_framework.index", ADMIN, "admin_framework"),
+    NavItem("Discussion rules", "admin_rules.index", ADMIN, "admin_rules"),
     NavItem("Audit log", "admin_audit.index", ADMIN, "admin_audit"),
 )
 
