@@ -346,10 +346,13 @@ def seed_training(ctx: SeedContext) -> None:
 
 
 def seed_reflective_discussions(ctx: SeedContext) -> None:
-    """SPOs' capacity and leave, case events, and past and upcoming reflective discussions."""
+    """SPOs' capacity and leave, case events, past and upcoming reflective discussions, and
+    group reflective sessions."""
     from learning_app.demo.reflective import seed_reflective
+    from learning_app.demo.reflective_groups import seed_group_sessions
 
     seed_reflective(ctx)
+    seed_group_sessions(ctx)
 
 
 SEED_STEPS: list[SeedStep] = [
