@@ -62,6 +62,13 @@ FRAMEWORK_VERSION = "main a[href^='/admin/framework/versions/']"
 SKILL = "main a[href^='/framework/skills/']"
 COHORT = "main #upcoming a[href^='/training/cohorts/']"
 TEAM_PLAN = "main #team-plans a[href^='/my-team/practitioners/']"
+UPCOMING_DISCUSSION = "main #upcoming-list a"
+SIGNED_DISCUSSION = "main #past-list tbody tr:nth-child(2) a"
+TO_FINISH = "main #to-finish-list a"
+HELD_DISCUSSION = "main #upcoming-held-list a"
+UPCOMING_GROUP = "main #upcoming-sessions a"
+PAST_GROUP = "main #past-sessions a"
+GROUP_INVITATION = "main a[href^='/group-sessions/']"
 
 EXTRA_PAGES: dict[str, list[Entry]] = {
     "*": [
@@ -76,6 +83,8 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         "/training/?skill=rosh-analysis&mode=face_to_face",
         "/training/cohorts/?module=PL-05",
         FirstLink("/training/cohorts/", COHORT),
+        "/account/calendar",
+        "/account/calendar/reset",
     ],
     SIGNED_OUT: [
         "/sign-in",
@@ -103,6 +112,12 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         FirstLink("/admin/organisation/", TEAM, "/move"),
         "/admin/framework/upload",
         FirstLink("/admin/framework/", FRAMEWORK_VERSION),
+        "/admin/discussion-rules/case-events/new",
+        "/admin/discussion-rules/restore-defaults",
+        FirstLink("/admin/discussion-rules/", "main #cadence a"),
+        FirstLink("/admin/discussion-rules/", "main #case-events a[href$='/edit']"),
+        FirstLink("/admin/discussion-rules/", "main #case-events a[href$='/remove']"),
+        FirstLink("/admin/discussion-rules/", "main #follow-ups a"),
     ],
     "practitioner": [
         "/self-assessment/",
@@ -112,6 +127,15 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         FirstLink("/my-development/observations", "main #observations td a", "/reflection"),
         FirstLink("/my-development/plan/", "main a[href^='/my-development/plan/decline/']"),
         "/training/modules/PL-04",
+        "/case-events/new",
+        "/discussions/request",
+        FirstLink("/discussions/", UPCOMING_DISCUSSION),
+        FirstLink("/discussions/", UPCOMING_DISCUSSION, "/move"),
+        FirstLink("/discussions/", UPCOMING_DISCUSSION, "/cancel"),
+        FirstLink("/discussions/", UPCOMING_DISCUSSION, "/proposal"),
+        FirstLink("/discussions/", SIGNED_DISCUSSION),
+        FirstLink("/discussions/", SIGNED_DISCUSSION, "/oversight-record"),
+        FirstLink("/group-sessions/", GROUP_INVITATION),
     ],
     "ld_lead": [
         "/learning-analysis-cycles/",
@@ -133,11 +157,16 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         "/training/impact",
         "/training/demand?unit=pdu-1",
         FirstLink("/training/demand", "main #demand a"),
+        "/group-sessions/new",
+        FirstLink("/group-sessions/", UPCOMING_GROUP),
+        FirstLink("/group-sessions/", UPCOMING_GROUP, "/invite"),
+        FirstLink("/group-sessions/", UPCOMING_GROUP, "/cancel"),
     ],
     "leader": [
         "/training/impact",
         "/training/impact?unit=team-1",
         FirstLink("/training/demand", "main #demand a"),
+        "/oversight/pdu?unit=team-1",
     ],
     "spo": [
         "/my-team/?sort=gaps&order=desc",
@@ -149,8 +178,18 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         FirstLink("/observations/", "main #observations a[href^='/observations/']", "/edit"),
         FirstLink("/my-team/plans/", TEAM_PLAN),
         FirstLink("/my-team/plans/", TEAM_PLAN, "/assign"),
+        "/my-capacity/leave/add",
+        "/case-events/new",
+        FirstLink("/discussions/", HELD_DISCUSSION),
+        FirstLink("/discussions/", HELD_DISCUSSION, "/move"),
+        FirstLink("/discussions/", TO_FINISH, "/record"),
+        FirstLink("/discussions/", TO_FINISH, "/oversight-record"),
+        "/group-sessions/new",
+        FirstLink("/group-sessions/", PAST_GROUP),
+        FirstLink("/group-sessions/", PAST_GROUP, "/attendance"),
     ],
     "qdo": [
+        "/group-sessions/new",
         "/observations/new",
         FirstLink("/observations/", "main #observations tbody tr:last-child a", "/correct"),
     ],
