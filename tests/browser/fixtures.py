@@ -222,6 +222,14 @@ def click_and_load(page: Any, target: Any) -> None:
         target.click()
 
 
+def fill_date(page: Any, legend: str, day: date) -> None:
+    """Type a date into the GOV.UK date input whose fieldset has ``legend``."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
 def assert_accessible(page: Any, what: str = "") -> None:
     """axe-core finds no WCAG 2.2 A or AA violation, and the page has exactly one h1."""
     where = what or page.url

@@ -17,7 +17,13 @@ from learning_app.core.time import LONDON, london_today, utc_now
 from learning_app.extensions import db
 from learning_app.reflective.models import Discussion, DiscussionStatus, DueReason
 from tests.browser.crawl import ACCOUNTS
-from tests.browser.fixtures import LiveServer, assert_accessible, click_and_load, sign_in
+from tests.browser.fixtures import (
+    LiveServer,
+    assert_accessible,
+    click_and_load,
+    fill_date,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -64,13 +70,6 @@ def _book_yesterday(live_server: LiveServer) -> tuple[int, str]:
     return found
 
 
-def _date(page: Any, legend: str, day) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
-
-
 def test_a_discussion_is_recorded_and_signed_off_by_both(
     page: Any, context: Any, live_server: LiveServer
 ) -> None:
@@ -97,7 +96,7 @@ def test_a_discussion_is_recorded_and_signed_off_by_both(
     assert page.get_by_label("What happened").input_value() == "They brought a reasoned proposal."
     assert_accessible(page, "record form with errors")
 
-    _date(page, "Date it took place", yesterday)
+    fill_date(page, "Date it took place", yesterday)
     page.get_by_role("group", name="Reflective model used").get_by_label("Driscoll").check()
     page.get_by_label("So what: analysis of risk and the decision").fill("The decision holds.")
     page.get_by_label("Now what: actions").fill("Add the contingency.")
