@@ -6,13 +6,12 @@ Generates, deterministically, every SPO's weekly capacity (2 to 4 discussions a 
 three weekdays, 60-minute slots), some leave, the discussions that fall due over the period by
 each practitioner's cadence (every 2, 4, 6 or 8 weeks) plus case-event discussions due within 5
 working days, then times ``learning_app.reflective.placer.place`` and writes the result to
-``bench/results-placer.md``. Target: under 30 seconds for the national volume.
+its section of ``bench/results-placer.md``. Target: under 30 seconds for the national volume.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
 import random
 import sys
 import time as clock
@@ -22,10 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.results import PLACER_RESULTS, PLACER_TITLE, run_lines, table, write_section  # noqa: E402
 from learning_app.reflective.placer import Capacity, DueItem, Leave, Period, place  # noqa: E402
 from learning_app.reflective.working_days import add_working_days, bank_holidays  # noqa: E402
 
 CADENCE_WEEKS = [2, 4, 4, 6, 6, 8, 8, 8]
+NATIONAL = "National volume: the pure placer"
 
 
 def generate(practitioners: int, spos: int, weeks: int, start: date, seed: int = 2026):
@@ -74,7 +75,7 @@ def main() -> None:
     parser.add_argument("--practitioners", type=int, default=20_000)
     parser.add_argument("--spos", type=int, default=2_000)
     parser.add_argument("--weeks", type=int, default=12)
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results-placer.md"))
+    parser.add_argument("--out", type=Path, default=PLACER_RESULTS)
     args = parser.parse_args()
     start = date(2026, 3, 2)
 
@@ -90,28 +91,20 @@ def main() -> None:
     late = sum(1 for p in result.placed if p.late)
     reasons = Counter(r.reason.value for r in result.at_risk)
     by_reason = ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()))
-    lines = [
-        "# Placer benchmark",
-        "",
-        f"- Date: {datetime.now():%Y-%m-%d %H:%M}",
-        f"- Machine: {platform.machine()}, {platform.processor() or 'unknown CPU'}, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}",
-        f"- Command: `.venv/bin/python bench/placer.py --practitioners {args.practitioners} "
-        f"--spos {args.spos} --weeks {args.weeks}`",
-        "",
-        "| Measure | Value |",
-        "| --- | --- |",
-        f"| Practitioners / SPOs / weeks | {args.practitioners} / {args.spos} / {args.weeks} |",
-        f"| Discussions due | {len(items)} |",
-        f"| Placed | {len(result.placed)} (of which after the due date: {late}) |",
-        f"| Not placed | {len(result.unplaced_ids)} |",
-        f"| At risk, by reason | {by_reason or 'none'} |",
-        f"| Time to generate the input | {generated:.2f} s |",
-        f"| **Time to place** (target under 30 s) | **{placed_in:.2f} s** |",
-        "",
+    command = (
+        f".venv/bin/python bench/placer.py --practitioners {args.practitioners} "
+        f"--spos {args.spos} --weeks {args.weeks}"
+    )
+    rows = [
+        ("Practitioners / SPOs / weeks", f"{args.practitioners} / {args.spos} / {args.weeks}"),
+        ("Discussions due", str(len(items))),
+        ("Placed", f"{len(result.placed)} (of which after the due date: {late})"),
+        ("Not placed", str(len(result.unplaced_ids))),
+        ("At risk, by reason", by_reason or "none"),
+        ("Time to generate the input", f"{generated:.2f} s"),
+        ("**Time to place** (target under 30 s)", f"**{placed_in:.2f} s**"),
     ]
-    args.out.write_text("\n".join(lines))
-    print("\n".join(lines))
+    print(write_section(args.out, PLACER_TITLE, NATIONAL, [*run_lines(command), "", *table(rows)]))
 
 
 if __name__ == "__main__":
