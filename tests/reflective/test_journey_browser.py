@@ -28,6 +28,8 @@ from tests.browser.fixtures import (
 pytestmark = pytest.mark.browser
 
 EVENT = "Risk of serious harm assessed or raised to high or very high"
+# A PSO of team 1 (spo1's team). Not practitioner1, whose profile other journeys read.
+PRACTITIONER = "practitioner2@demo.test"
 
 
 def _the_meeting_happens(live_server: LiveServer, discussion_id: int) -> None:
@@ -55,7 +57,7 @@ def test_a_high_risk_case_event_is_booked_recorded_and_signed_off_by_both(
     page: Any, context: Any, live_server: LiveServer
 ) -> None:
     today = london_today()
-    sign_in(page, ACCOUNTS["practitioner"])
+    sign_in(page, PRACTITIONER)
     click_and_load(
         page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="Case events")
     )
@@ -143,7 +145,7 @@ def test_a_high_risk_case_event_is_booked_recorded_and_signed_off_by_both(
     context.clear_cookies()
 
     # The practitioner adds their reflection and signs: the record is complete.
-    sign_in(page, ACCOUNTS["practitioner"])
+    sign_in(page, PRACTITIONER)
     page.goto(f"/discussions/{discussion_id}")
     click_and_load(page, page.get_by_role("link", name="Add your reflection"))
     page.get_by_label("Your reflection").fill("I will ask for the checks before I decide.")
