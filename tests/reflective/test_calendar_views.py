@@ -120,3 +120,11 @@ def test_making_and_resetting_are_audited_without_the_token(client, db_session, 
     recorded = [e.action for e in actions if e.action.startswith("calendar_feed.")]
     assert recorded == ["calendar_feed.create", "calendar_feed.reset"]
     assert all(token not in str(e.detail) for e in actions)
+
+
+def test_the_discussions_page_leads_to_the_calendar_link(client, reflective_team) -> None:
+    client.sign_in(reflective_team.practitioner.email)
+    page = client.get_page("/discussions/")
+    link = page.soup.select_one("main a[href='/account/calendar']")
+    assert link is not None
+    assert "calendar" in link.get_text()
