@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -74,6 +74,11 @@ def select_choices(
 
 
 # Fields and forms -------------------------------------------------------------------
+
+
+def hh_mm(value: time | None) -> str:
+    """A stored time as a time field shows it for changing: "09:30"."""
+    return f"{value:%H:%M}" if value is not None else ""
 
 
 class GovDateField(DateField):

@@ -18,10 +18,11 @@ from learning_app.accounts.models import RoleAssignment, User
 from learning_app.assessments.models import LearningCycle, SelfAssessment
 from learning_app.assessments.queries import teams_of_unit
 from learning_app.core.time import london_date
+from learning_app.core.wording import long_date
 from learning_app.extensions import db
 from learning_app.notifications.models import OutboxMessage
 from learning_app.notifications.outbox import queue_email
-from learning_app.notifications.wording import greeting, long_date, page_line, sign_off
+from learning_app.notifications.wording import greeting, page_line, sign_off
 from learning_app.reflective.working_days import bank_holidays, working_days_between
 
 REMINDER_WORKING_DAYS = 5

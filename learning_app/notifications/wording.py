@@ -1,37 +1,14 @@
-"""How emails write dates, times and links: GOV.UK style, in UK time.
+"""How emails write links, greetings and sign-offs (their dates and times are written by
+``core.wording``, as pages write them).
 
-"Tuesday 8 December 2026", "10am", "2:30pm". Links are absolute only when
+Links are absolute only when
 ``SERVICE_URL`` (the address people use to reach the service) is set; without it an
 email names the page instead, so nothing points at a host that does not exist.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import current_app
-
-from learning_app.core.time import london
-
-
-def long_date(day: date) -> str:
-    """``Tuesday 8 December 2026``."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def clock_time(moment: datetime) -> str:
-    """A stored moment as a UK clock time: ``10am``, ``2:30pm``, ``12pm`` (midday)."""
-    local = london(moment)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    if local.minute:
-        return f"{hour}:{local.minute:02d}{suffix}"
-    return f"{hour}{suffix}"
-
-
-def day_and_time(moment: datetime) -> str:
-    """``Tuesday 8 December 2026 at 10am`` (UK time)."""
-    return f"{long_date(london(moment).date())} at {clock_time(moment)}"
 
 
 def service_url() -> str | None:

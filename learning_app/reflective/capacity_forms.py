@@ -15,12 +15,13 @@ from wtforms import Field, Form, SelectChoice, SelectMultipleField, StringField,
 from wtforms.validators import StopValidation, ValidationError
 
 from learning_app.core.forms import GovDateField, strip_spaces
-from learning_app.reflective.formatting import WORKING_WEEKDAYS, clock_time
+from learning_app.core.wording import WEEKDAY_NAMES, clock_time
 from learning_app.reflective.services import CapacityInput
 
 SESSIONS_MAX = 40
 SLOT_MIN, SLOT_MAX = 15, 240
 LEAVE_MAX_DAYS = 366
+WORKING_WEEKDAYS = tuple(enumerate(WEEKDAY_NAMES[:5]))
 
 _CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
 

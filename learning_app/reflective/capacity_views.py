@@ -11,18 +11,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from learning_app.accounts.constants import Role
-from learning_app.core.forms import ConfirmForm
+from learning_app.core.forms import ConfirmForm, hh_mm
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor, show_refusal
 from learning_app.core.time import london_today
+from learning_app.core.wording import long_date
 from learning_app.extensions import db
 from learning_app.reflective import queries, services
 from learning_app.reflective.capacity_forms import CapacityForm, LeaveForm
-from learning_app.reflective.formatting import hh_mm, long_day, register_filters
 from learning_app.reflective.models import SpoCapacity
 
 bp = Blueprint("capacity", __name__, url_prefix="/my-capacity")
-register_filters(bp)
 
 
 def _done(message: str) -> Response:
@@ -82,7 +81,7 @@ def add_leave():
             db.session.rollback()
             show_refusal(form, error)
         else:
-            span = long_day(first) if first == last else f"{long_day(first)} to {long_day(last)}"
+            span = long_date(first) if first == last else f"{long_date(first)} to {long_date(last)}"
             return _done(
                 f"Leave added: {span}. Discussions booked on those days have been moved "
                 "to free times"
@@ -106,5 +105,5 @@ def remove_leave(leave_id: int):
         db.session.rollback()
         flash(error.message, "notice")
         return redirect(url_for(".index"))
-    span = long_day(first) if first == last else f"{long_day(first)} to {long_day(last)}"
+    span = long_date(first) if first == last else f"{long_date(first)} to {long_date(last)}"
     return _done(f"Leave removed: {span}")

@@ -16,16 +16,15 @@ from learning_app.accounts.models import User
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor, show_refusal
 from learning_app.core.time import london_today, utc_now
+from learning_app.core.wording import day_and_time, long_date
 from learning_app.extensions import db
 from learning_app.reflective import queries, rule_store, services
 from learning_app.reflective.case_event_forms import CaseEventForm
-from learning_app.reflective.formatting import long_day, register_filters, when
 from learning_app.reflective.models import Discussion, DiscussionStatus
 from learning_app.reflective.placer import RiskReason
 from learning_app.reflective.rules import CaseEventRule, Rosh
 
 bp = Blueprint("case_events", __name__, url_prefix="/case-events")
-register_filters(bp)
 
 
 def _logs_for_team(user: User) -> bool:
@@ -98,10 +97,10 @@ def booking_message(discussion: Discussion) -> str:
     """The banner after a discussion is made due: when and with whom, or why not yet."""
     if discussion.status == DiscussionStatus.BOOKED and discussion.spo is not None:
         return (
-            f"Reflective discussion booked for {when(discussion.starts_at)} "
+            f"Reflective discussion booked for {day_and_time(discussion.starts_at)} "
             f"with {discussion.spo.name}"
         )
-    message = f"Reflective discussion due by {long_day(discussion.due_on)}. It is not booked yet"
+    message = f"Reflective discussion due by {long_date(discussion.due_on)}. It is not booked yet"
     if discussion.at_risk_reason:
         message += ": " + RiskReason(discussion.at_risk_reason).sentence
     return message

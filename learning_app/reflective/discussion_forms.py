@@ -14,8 +14,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SubmitField
 
 from learning_app.core.time import aware
+from learning_app.core.wording import time_span
 from learning_app.observations.forms import GovRadios, free_text_area
-from learning_app.reflective.formatting import time_span
 from learning_app.reflective.services import CANCEL_REASON_MAX
 
 SLOT_FORMAT = "%Y-%m-%dT%H:%MZ"

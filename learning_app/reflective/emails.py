@@ -8,10 +8,10 @@ about a person on probation: only the kind of reason the discussion is for.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from learning_app.accounts.models import User
-from learning_app.core.time import london
+from learning_app.core.wording import clock_time, day_and_time, long_date
 from learning_app.notifications.outbox import queue_email
 from learning_app.reflective.models import Discussion
 
@@ -20,24 +20,6 @@ SIGN_OFF = (
     "Reflective discussions."
 )
 FOOTER = "This email was sent by Practice Learning. Do not reply to it."
-
-
-def long_date(day: date) -> str:
-    """``Tuesday 8 December 2026``."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def clock_time(moment: datetime) -> str:
-    """A stored moment as a London clock time: ``10am``, ``2:30pm``, ``12pm``."""
-    local = london(moment)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}:{local.minute:02d}{suffix}" if local.minute else f"{hour}{suffix}"
-
-
-def day_and_time(moment: datetime) -> str:
-    """``Tuesday 8 December 2026 at 10am`` (London time)."""
-    return f"{long_date(london(moment).date())} at {clock_time(moment)}"
 
 
 def _people(discussion: Discussion) -> list[tuple[User, User]]:

@@ -18,6 +18,7 @@ from learning_app.core.forms import ConfirmForm
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor, show_refusal
 from learning_app.core.time import london_today, utc_now
+from learning_app.core.wording import clock_time, long_date
 from learning_app.extensions import db
 from learning_app.reflective import group_queries as queries
 from learning_app.reflective import groups
@@ -32,12 +33,12 @@ EVERYONE = (Role.PRACTITIONER, *FACILITATOR_ROLES)
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"clock": groups.clock, "day": groups.day, "skill_names": queries.skill_names}
+    return {"clock": clock_time, "day": long_date, "skill_names": queries.skill_names}
 
 
 def _name(session: GroupSession) -> str:
     """How banners name a session: "Title on Tuesday 14 April 2026"."""
-    return f"{session.title} on {groups.day(session.starts_at)}"
+    return f"{session.title} on {long_date(session.starts_at)}"
 
 
 def _done(message: str, session: GroupSession) -> Response:

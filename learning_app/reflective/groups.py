@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User
 from learning_app.core import audit
-from learning_app.core.time import aware, london, london_date
+from learning_app.core.time import aware, london_date
+from learning_app.core.wording import clock_time, long_date
 from learning_app.extensions import db
 from learning_app.notifications.outbox import queue_email
 from learning_app.org.models import Pdu
@@ -62,26 +63,12 @@ def has_started(session: GroupSession, now: datetime) -> bool:
 # Wording ---------------------------------------------------------------------------------
 
 
-def clock(moment: datetime) -> str:
-    """A stored moment as a UK clock time: "9:30am", "2pm"."""
-    local = london(moment)
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-
-
-def day(moment: datetime) -> str:
-    """A stored moment's UK date: "Tuesday 14 April 2026"."""
-    local = london_date(moment)
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
 def _details(session: GroupSession, theme: str) -> str:
     return (
         f"Session: {session.title}\n"
         f"Theme: {theme}\n"
-        f"Date: {day(session.starts_at)}\n"
-        f"Time: {clock(session.starts_at)} to {clock(session.ends_at)}\n"
+        f"Date: {long_date(session.starts_at)}\n"
+        f"Time: {clock_time(session.starts_at)} to {clock_time(session.ends_at)}\n"
         f"Place: {session.place}\n"
         f"Facilitator: {session.facilitator.name}"
     )
@@ -239,7 +226,7 @@ def cancel_session(actor: User, session: GroupSession, *, now: datetime) -> Grou
             person,
             "group-session-cancelled",
             f"group-cancel:{session.id}:{person.id}",
-            f"Cancelled: group reflective session on {day(session.starts_at)}",
+            f"Cancelled: group reflective session on {long_date(session.starts_at)}",
             f"Hello {person.name},\n\n"
             "This group reflective session has been cancelled:\n\n"
             f"{_details(session, theme)}\n\n"
@@ -299,7 +286,7 @@ def invite(
             person,
             "group-session-invitation",
             f"group-invite:{session.id}:{person.id}",
-            f"Invitation: group reflective session on {day(session.starts_at)}",
+            f"Invitation: group reflective session on {long_date(session.starts_at)}",
             f"Hello {person.name},\n\n"
             f"{session.facilitator.name} has invited you to a group reflective session:\n\n"
             f"{_details(session, theme)}\n\n"

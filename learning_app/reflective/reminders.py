@@ -21,15 +21,10 @@ from learning_app.accounts.constants import Role
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.core import audit
 from learning_app.core.time import aware, london_date
+from learning_app.core.wording import day_and_time, long_date
 from learning_app.extensions import db
 from learning_app.notifications.outbox import queue_email
-from learning_app.notifications.wording import (
-    day_and_time,
-    greeting,
-    long_date,
-    page_line,
-    sign_off,
-)
+from learning_app.notifications.wording import greeting, page_line, sign_off
 from learning_app.org.models import Pdu, Team
 from learning_app.reflective.models import Discussion, DiscussionStatus
 from learning_app.reflective.working_days import add_working_days, bank_holidays

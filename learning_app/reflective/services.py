@@ -24,6 +24,7 @@ from learning_app.core import audit
 from learning_app.core.personal_data import personal_data_problems
 from learning_app.core.policy import manages
 from learning_app.core.time import aware, london
+from learning_app.core.wording import day_and_time, long_date
 from learning_app.extensions import db
 from learning_app.observations.services import case_reference_problem, normalise_case_reference
 from learning_app.reflective import availability, due, emails, placing, rule_store
@@ -203,12 +204,12 @@ def _already_requested(open_request: Discussion | None) -> str:
     if open_request is not None and open_request.starts_at is not None:
         return (
             "You already have a discussion you asked for, booked for "
-            f"{emails.day_and_time(open_request.starts_at)}"
+            f"{day_and_time(open_request.starts_at)}"
         )
     if open_request is not None:
         return (
             "You have already asked for a discussion. It is due by "
-            f"{emails.long_date(open_request.due_on)} and has not been booked yet"
+            f"{long_date(open_request.due_on)} and has not been booked yet"
         )
     return "You have already asked for a discussion"
 

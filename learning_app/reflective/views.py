@@ -17,18 +17,17 @@ from learning_app.core.forms import ConfirmForm
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor, show_refusal
 from learning_app.core.time import aware, london_today, utc_now
+from learning_app.core.wording import day_and_time
 from learning_app.extensions import db
 from learning_app.reflective import access, queries, rule_store, services
 from learning_app.reflective.case_event_views import booking_message
 from learning_app.reflective.discussion_forms import CancelForm, MoveForm, slot_choices
-from learning_app.reflective.formatting import register_filters, when
 from learning_app.reflective.models import Discussion
 from learning_app.reflective.people import spo_of
 from learning_app.reflective.placer import RiskReason
 from learning_app.reflective.queries import rosh_label
 
 bp = Blueprint("discussions", __name__, url_prefix="/discussions")
-register_filters(bp)
 
 DEFAULT_MINUTES = 60
 REQUEST_RULE = "practitioner-request"
@@ -146,7 +145,9 @@ def accept(discussion_id: int):
         db.session.rollback()
         flash(error.message, "notice")
         return redirect(url_for(".show", discussion_id=discussion_id))
-    return _done(f"You have accepted the discussion on {when(discussion.starts_at)}", discussion)
+    return _done(
+        f"You have accepted the discussion on {day_and_time(discussion.starts_at)}", discussion
+    )
 
 
 @bp.route("/<int:discussion_id>/move", methods=["GET", "POST"])
@@ -168,7 +169,7 @@ def move(discussion_id: int):
             )
             show_refusal(form, error)
         else:
-            return _done(f"Discussion moved to {when(discussion.starts_at)}", discussion)
+            return _done(f"Discussion moved to {day_and_time(discussion.starts_at)}", discussion)
     return render_template("reflective/discussions/move.html", form=form, discussion=discussion)
 
 

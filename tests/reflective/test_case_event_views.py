@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from learning_app.accounts.constants import Grade
 from learning_app.core.time import london_today
-from learning_app.reflective.formatting import when
+from learning_app.core.wording import day_and_time as when
 from learning_app.reflective.models import CaseEvent, Discussion, DiscussionStatus, DueReason
 from learning_app.reflective.rule_store import current_rules
 from tests.reflective.booking_helpers import (

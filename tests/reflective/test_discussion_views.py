@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from learning_app.core.audit import AuditEvent
 from learning_app.core.time import aware, london_today, utc_now
+from learning_app.core.wording import day_and_time as when
 from learning_app.reflective import services
-from learning_app.reflective.formatting import when
 from learning_app.reflective.models import Discussion, DiscussionStatus, DueReason
 from learning_app.reflective.placer import RiskReason
 from tests.reflective.booking_helpers import (
