@@ -1,5 +1,5 @@
-"""Form pieces shared by every area: a GOV.UK date field, input filters, a validator
-refusing HTML, select choices with a placeholder, and a confirmation button."""
+"""Form pieces shared by every area: GOV.UK date and time fields, input filters, a
+validator refusing HTML, select choices with a placeholder, and a confirmation button."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from datetime import date, time
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
-from wtforms import DateField, Field, Form, SelectChoice, SubmitField
-from wtforms.validators import ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from wtforms import DateField, Field, Form, SelectChoice, StringField, SubmitField
+from wtforms.validators import StopValidation, ValidationError
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+_TIME_24 = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+_TIME_12 = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
 
 # Filters ----------------------------------------------------------------------------
 
@@ -76,11 +78,6 @@ def select_choices(
 # Fields and forms -------------------------------------------------------------------
 
 
-def hh_mm(value: time | None) -> str:
-    """A stored time as a time field shows it for changing: "09:30"."""
-    return f"{value:%H:%M}" if value is not None else ""
-
-
 class GovDateField(DateField):
     """A GOV.UK day/month/year date that never crashes on a partial or odd POST.
 
@@ -129,6 +126,85 @@ class GovDateField(DateField):
             self.data = date(int(year), int(month), int(day))
         except ValueError as error:
             raise ValueError(f"{name} must be a real date") from error
+
+
+def parse_time_of_day(text: str | None, *, twelve_hour: bool = False) -> time | None:
+    """A 24-hour time typed as "09:30" (or "9:30", "09.30"), and with ``twelve_hour``
+    also "9am" or "2:30pm"; None if it is not one."""
+    text = (text or "").strip()
+    if not twelve_hour:
+        match = _TIME_24.fullmatch(text)
+        return time(int(match.group(1)), int(match.group(2))) if match else None
+    match = _TIME_12.fullmatch(text)
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif match.group(2) is None:
+        return None  # "9" alone could be morning or evening
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def hh_mm(value: time | None) -> str:
+    """A stored time as a time field shows it for changing: "09:30"."""
+    return f"{value:%H:%M}" if value is not None else ""
+
+
+class GovTimeField(StringField):
+    """A time of day typed as text, the way GOV.UK asks for one ("09:30").
+
+    What was typed is kept, to show again when something is wrong; ``parsed`` is the
+    time it means (None while blank or not a time). Blank gets ``required_message``,
+    anything else that is not a time ``invalid_message``; either stops the field's other
+    validators. ``twelve_hour`` also takes "9am" and "2:30pm".
+    """
+
+    def __init__(
+        self,
+        label: str | None = None,
+        validators=None,
+        *,
+        required_message: str,
+        invalid_message: str,
+        twelve_hour: bool = False,
+        **kwargs,
+    ) -> None:
+        kwargs.setdefault("widget", GovTextInput())
+        kwargs.setdefault("filters", [strip_spaces])
+        super().__init__(label, validators, **kwargs)
+        self.required_message = required_message
+        self.invalid_message = invalid_message
+        self.twelve_hour = twelve_hour
+
+    @property
+    def parsed(self) -> time | None:
+        return parse_time_of_day(self.data, twelve_hour=self.twelve_hour)
+
+    def pre_validate(self, form: Form) -> None:
+        if not self.data:
+            raise StopValidation(self.required_message)
+        if self.parsed is None:
+            raise StopValidation(self.invalid_message)
+
+
+class EndsAfter:
+    """A time field that must be later than the time field ``start`` (when both are
+    times: a field that is not one has its own error)."""
+
+    def __init__(self, start: str, message: str) -> None:
+        self.start = start
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        start, end = form[self.start].parsed, field.parsed
+        if start is not None and end is not None and end <= start:
+            raise ValidationError(self.message)
 
 
 class ConfirmForm(FlaskForm):

@@ -3,7 +3,7 @@ for the dates people see and type."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -32,3 +32,8 @@ def london(moment: datetime) -> datetime:
 def london_date(moment: datetime) -> date:
     """The UK date of a stored moment."""
     return london(moment).date()
+
+
+def utc_moment(day: date, wall_time: time) -> datetime:
+    """A UK day and wall-clock time (as people type them) as a stored, aware UTC moment."""
+    return datetime.combine(day, wall_time, tzinfo=LONDON).astimezone(UTC)

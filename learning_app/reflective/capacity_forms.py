@@ -6,15 +6,14 @@ time of day; whatever was typed is shown again when something is wrong.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextInput
 from wtforms import Field, Form, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import StopValidation, ValidationError
 
-from learning_app.core.forms import GovDateField, strip_spaces
+from learning_app.core.forms import GovDateField, GovTimeField, strip_spaces
 from learning_app.core.wording import WEEKDAY_NAMES, clock_time
 from learning_app.reflective.services import CapacityInput
 
@@ -22,43 +21,6 @@ SESSIONS_MAX = 40
 SLOT_MIN, SLOT_MAX = 15, 240
 LEAVE_MAX_DAYS = 366
 WORKING_WEEKDAYS = tuple(enumerate(WEEKDAY_NAMES[:5]))
-
-_CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
-
-
-def parse_clock(text: str | None) -> time | None:
-    """A time of day from "09:30", "9.30", "14:00", "9am" or "2:30pm"; None if it is not one."""
-    match = _CLOCK.fullmatch((text or "").strip())
-    if match is None:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    suffix = (match.group(3) or "").lower().replace(".", "")
-    if suffix:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-    elif match.group(2) is None:
-        return None  # "9" alone could be morning or evening
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
-
-
-class ClockTime:
-    """A required time of day; ``field.parsed`` holds it when valid."""
-
-    def __init__(self, missing: str, name: str) -> None:
-        self.missing = missing
-        self.name = name
-
-    def __call__(self, form: Form, field: Field) -> None:
-        field.parsed = None
-        if not field.data:
-            raise StopValidation(self.missing)
-        parsed = parse_clock(field.data)
-        if parsed is None:
-            raise StopValidation(f"{self.name} must be a real time, like 09:30 or 14:00")
-        field.parsed = parsed
 
 
 class WholeNumberIn:
@@ -99,19 +61,19 @@ class CapacityForm(FlaskForm):
         description="Select all that apply.",
         validate_choice=False,
     )
-    day_starts = StringField(
+    day_starts = GovTimeField(
         "Start time",
-        widget=GovTextInput(),
-        filters=[strip_spaces],
         description="The earliest a discussion can start, in the 24-hour clock. For example, 09:30",
-        validators=[ClockTime("Enter a start time, like 09:30", "Start time")],
+        required_message="Enter a start time, like 09:30",
+        invalid_message="Start time must be a real time, like 09:30 or 14:00",
+        twelve_hour=True,
     )
-    day_ends = StringField(
+    day_ends = GovTimeField(
         "End time",
-        widget=GovTextInput(),
-        filters=[strip_spaces],
         description="The latest a discussion can finish. For example, 16:00",
-        validators=[ClockTime("Enter an end time, like 16:00", "End time")],
+        required_message="Enter an end time, like 16:00",
+        invalid_message="End time must be a real time, like 09:30 or 14:00",
+        twelve_hour=True,
     )
     slot_minutes = StringField(
         "How long is each discussion, in minutes?",
@@ -139,8 +101,7 @@ class CapacityForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        starts = getattr(self.day_starts, "parsed", None)
-        ends = getattr(self.day_ends, "parsed", None)
+        starts, ends = self.day_starts.parsed, self.day_ends.parsed
         minutes = getattr(self.slot_minutes, "number", None)
         if starts and ends and ends <= starts:
             self.day_ends.errors.append("End time must be after the start time")

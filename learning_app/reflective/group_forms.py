@@ -7,9 +7,8 @@ refusals on the right field.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -21,39 +20,20 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 
-from learning_app.core.forms import GovDateField, NoMarkup, collapse_spaces, strip_spaces
+from learning_app.core.forms import (
+    EndsAfter,
+    GovDateField,
+    GovTimeField,
+    NoMarkup,
+    collapse_spaces,
+    strip_spaces,
+)
 from learning_app.core.personal_data import NoPersonalData
-from learning_app.core.time import LONDON
+from learning_app.core.time import utc_moment
 from learning_app.framework.models import Skill
 from learning_app.org.models import Pdu
 from learning_app.reflective.groups import CAPACITY_MAX, CAPACITY_MIN, PLACE_MAX, TITLE_MAX
 from learning_app.reflective.working_days import bank_holidays, is_working_day
-
-_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
-
-
-def parse_time(text: str | None) -> time | None:
-    """A 24-hour time typed as "09:30" (or "9:30", "09.30"); None if it is not one."""
-    match = _TIME.fullmatch((text or "").strip())
-    return time(int(match.group(1)), int(match.group(2))) if match else None
-
-
-class _Time:
-    def __init__(self, name: str) -> None:
-        self.name = name  # with its article: "a start time"
-
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        if not field.data:
-            raise StopValidation(f"Enter {self.name}")
-        if parse_time(field.data) is None:
-            raise StopValidation(f"Enter {self.name} in the format 09:30")
-
-
-class _EndAfterStart:
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        start, end = parse_time(form.start_time.data), parse_time(field.data)
-        if start is not None and end is not None and end <= start:
-            raise ValidationError("The end time must be after the start time")
 
 
 class _Places:
@@ -65,10 +45,6 @@ class _Places:
             raise StopValidation(
                 f"Number of places must be a whole number from {CAPACITY_MIN} to {CAPACITY_MAX}"
             )
-
-
-def _utc(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=LONDON).astimezone(UTC)
 
 
 class ScheduleForm(FlaskForm):
@@ -111,19 +87,18 @@ class ScheduleForm(FlaskForm):
         required_message="Enter the date of the session",
         error_name="Date of the session",
     )
-    start_time = StringField(
+    start_time = GovTimeField(
         "Start time",
-        widget=GovTextInput(),
         description="UK time, for example 09:30",
-        filters=[strip_spaces],
-        validators=[_Time("a start time")],
+        required_message="Enter a start time",
+        invalid_message="Enter a start time in the format 09:30",
     )
-    end_time = StringField(
+    end_time = GovTimeField(
         "End time",
-        widget=GovTextInput(),
         description="UK time, for example 11:00",
-        filters=[strip_spaces],
-        validators=[_Time("an end time"), _EndAfterStart()],
+        required_message="Enter an end time",
+        invalid_message="Enter an end time in the format 09:30",
+        validators=[EndsAfter("start_time", "The end time must be after the start time")],
     )
     place = StringField(
         "Place",
@@ -168,8 +143,8 @@ class ScheduleForm(FlaskForm):
 
     def moments(self) -> tuple[datetime, datetime]:
         """Start and end as aware UTC datetimes; the times typed are UK times."""
-        start, end = parse_time(self.start_time.data), parse_time(self.end_time.data)
-        return _utc(self.date.data, start), _utc(self.date.data, end)
+        day = self.date.data
+        return utc_moment(day, self.start_time.parsed), utc_moment(day, self.end_time.parsed)
 
     def places(self) -> int:
         return int(self.capacity.data)

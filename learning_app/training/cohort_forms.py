@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import Field, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from learning_app.core.forms import GovDateField, collapse_spaces, select_choices, strip_spaces
-from learning_app.core.time import LONDON
+from learning_app.core.forms import (
+    EndsAfter,
+    GovDateField,
+    GovTimeField,
+    collapse_spaces,
+    select_choices,
+    strip_spaces,
+)
+from learning_app.core.time import utc_moment
 from learning_app.training.cohorts import CAPACITY_MAX, PLACE_MAX
 from learning_app.training.models import TrainingModule
-
-_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
-
-
-def parse_time(text: str | None) -> time | None:
-    """A 24-hour time typed as "09:30" (or "9:30", "09.30"); None if it is not one."""
-    match = _TIME.fullmatch((text or "").strip())
-    if match is None:
-        return None
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-class _Time:
-    """``name`` with its article: "a start time"."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        if not field.data:
-            raise ValidationError(f"Enter {self.name}")
-        if parse_time(field.data) is None:
-            raise ValidationError(f"Enter {self.name} in the format 09:30")
-
-
-class _EndAfterStart:
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        start, end = parse_time(form.start_time.data), parse_time(field.data)
-        if start is not None and end is not None and end <= start:
-            raise ValidationError("The end time must be after the start time")
 
 
 class _Places:
@@ -68,19 +44,18 @@ class CohortForm(FlaskForm):
         required_message="Enter the date of the cohort",
         error_name="Date of the cohort",
     )
-    start_time = StringField(
+    start_time = GovTimeField(
         "Start time",
-        widget=GovTextInput(),
         description="For example, 09:30",
-        filters=[strip_spaces],
-        validators=[_Time("a start time")],
+        required_message="Enter a start time",
+        invalid_message="Enter a start time in the format 09:30",
     )
-    end_time = StringField(
+    end_time = GovTimeField(
         "End time",
-        widget=GovTextInput(),
         description="For example, 16:30",
-        filters=[strip_spaces],
-        validators=[_Time("an end time"), _EndAfterStart()],
+        required_message="Enter an end time",
+        invalid_message="Enter an end time in the format 09:30",
+        validators=[EndsAfter("start_time", "The end time must be after the start time")],
     )
     place = StringField(
         "Place",
@@ -125,12 +100,8 @@ class CohortForm(FlaskForm):
 
     def moments(self) -> tuple[datetime, datetime]:
         """Start and end as aware UTC datetimes; the times typed are London times."""
-        start, end = parse_time(self.start_time.data), parse_time(self.end_time.data)
-        return _utc(self.date.data, start), _utc(self.date.data, end)
+        day = self.date.data
+        return utc_moment(day, self.start_time.parsed), utc_moment(day, self.end_time.parsed)
 
     def places(self) -> int | None:
         return int(self.capacity.data) if self.capacity.data else None
-
-
-def _utc(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=LONDON).astimezone(UTC)
