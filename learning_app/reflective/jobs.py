@@ -20,9 +20,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import update
 
-from learning_app.core import audit
 from learning_app.core.time import london_today, utc_now
 from learning_app.extensions import db
 from learning_app.profiles.calculation import months_before
@@ -88,24 +86,12 @@ def escalate_overdue() -> str:
 def clear_case_event_references(today: date) -> int:
     """Clear the case reference of every case event closed more than 12 months before
     ``today``; return how many. Audited like the observations' retention. Flushes."""
+    from learning_app.observations.retention import clear_case_references_closed_before
     from learning_app.reflective.models import CaseEvent
 
-    cutoff = months_before(today, CASE_EVENT_RETENTION_MONTHS)
-    result = db.session.execute(
-        update(CaseEvent)
-        .where(CaseEvent.closed_on < cutoff, CaseEvent.case_reference.is_not(None))
-        .values(case_reference=None)
-        .execution_options(synchronize_session="evaluate")
+    return clear_case_references_closed_before(
+        CaseEvent, "case_events", months_before(today, CASE_EVENT_RETENTION_MONTHS)
     )
-    count = result.rowcount or 0
-    audit.record(
-        None,
-        "retention.case_references_cleared",
-        object_type="case_events",
-        detail={"count": count, "closed_before": cutoff.isoformat()},
-    )
-    db.session.flush()
-    return count
 
 
 def clear_case_references() -> str:
