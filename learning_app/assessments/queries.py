@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning_app.accounts.constants import Role
@@ -323,6 +323,18 @@ def teams_of_unit(unit: Unit) -> list[Team]:
     return list(db.session.scalars(statement))
 
 
+def practitioners_of_teams(team_ids: list[int]) -> Select:
+    """The current, active practitioners of these teams: the people a cycle is for (a
+    select, for the caller to order)."""
+    return select(User).where(
+        User.team_id.in_(team_ids),
+        User.active.is_(True),
+        User.id.in_(
+            select(RoleAssignment.user_id).where(RoleAssignment.role == Role.PRACTITIONER.value)
+        ),
+    )
+
+
 def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
@@ -364,21 +376,7 @@ def cycle_completion(cycle: LearningCycle) -> CycleCompletion:
     teams = teams_of_unit(cycle.unit)
     team_ids = [t.id for t in teams]
     practitioners = (
-        list(
-            db.session.scalars(
-                select(User)
-                .where(
-                    User.team_id.in_(team_ids),
-                    User.active.is_(True),
-                    User.id.in_(
-                        select(RoleAssignment.user_id).where(
-                            RoleAssignment.role == Role.PRACTITIONER.value
-                        )
-                    ),
-                )
-                .order_by(User.name, User.id)
-            )
-        )
+        list(db.session.scalars(practitioners_of_teams(team_ids).order_by(User.name, User.id)))
         if team_ids
         else []
     )

@@ -13,10 +13,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from learning_app.accounts.constants import Role
-from learning_app.accounts.models import RoleAssignment, User
+from learning_app.accounts.models import User
 from learning_app.assessments.models import LearningCycle, SelfAssessment
-from learning_app.assessments.queries import teams_of_unit
+from learning_app.assessments.queries import practitioners_of_teams, teams_of_unit
 from learning_app.core.time import london_date
 from learning_app.core.wording import long_date
 from learning_app.extensions import db
@@ -55,21 +54,7 @@ def practitioners_in_scope(cycle: LearningCycle) -> list[User]:
     team_ids = [t.id for t in teams_of_unit(cycle.unit)]
     if not team_ids:
         return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.team_id.in_(team_ids),
-                User.active.is_(True),
-                User.id.in_(
-                    select(RoleAssignment.user_id).where(
-                        RoleAssignment.role == Role.PRACTITIONER.value
-                    )
-                ),
-            )
-            .order_by(User.id)
-        )
-    )
+    return list(db.session.scalars(practitioners_of_teams(team_ids).order_by(User.id)))
 
 
 def _queued_on(prefix: str) -> dict[str, date]:
