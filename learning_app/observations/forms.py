@@ -48,12 +48,10 @@ from learning_app.observations.questions import ANSWERS, AuditQuestion
 from learning_app.observations.services import (
     ACTION_MAX,
     ACTIONS_MAX,
-    CASE_REFERENCE_FORMAT,
-    CASE_REFERENCE_LIMITED,
-    CASE_REFERENCE_PATTERN,
     TEXT_MAX,
     ActionInput,
     ObservationInput,
+    case_reference_problem,
     normalise_case_reference,
 )
 from learning_app.observations.types import TYPE_SPECS, DetailField, FieldKind, TypeSpec
@@ -64,6 +62,17 @@ EARLIEST_DATE = date(2000, 1, 1)
 
 
 # Fields and validators ---------------------------------------------------------------------
+
+
+class CaseReference:
+    """An optional case reference (made upper case by ``normalise_case_reference``): one
+    letter and six digits, and none on a limited access case (the form's
+    ``limited_access`` box). Observations and case events ask for it the same way."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        problem = case_reference_problem(field.data, bool(form.limited_access.data))
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 def free_text(name: str, max_length: int = TEXT_MAX) -> list:
@@ -299,6 +308,7 @@ class ObservationForm(FlaskForm):
         "Case reference (optional)",
         widget=GovTextInput(),
         filters=[normalise_case_reference],
+        validators=[CaseReference()],
         description="The CRN: one letter then six numbers, for example X123456. "
         "It is shown only on this observation and cleared 12 months after it closes.",
     )
@@ -326,14 +336,6 @@ class ObservationForm(FlaskForm):
 
     def validate_observed_on(self, field: GovDateField) -> None:
         _check_observed_on(field, self.today)
-
-    def validate_case_reference(self, field: StringField) -> None:
-        if field.data is None:
-            return
-        if not CASE_REFERENCE_PATTERN.fullmatch(field.data):
-            raise ValidationError(CASE_REFERENCE_FORMAT)
-        if self.limited_access.data:
-            raise ValidationError(CASE_REFERENCE_LIMITED)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -16,13 +16,8 @@ from wtforms.validators import ValidationError
 
 from learning_app.accounts.models import User
 from learning_app.core.forms import GovDateField
-from learning_app.observations.forms import ChosenSelect, GovRadios
-from learning_app.observations.services import (
-    CASE_REFERENCE_FORMAT,
-    CASE_REFERENCE_LIMITED,
-    CASE_REFERENCE_PATTERN,
-    normalise_case_reference,
-)
+from learning_app.observations.forms import CaseReference, ChosenSelect, GovRadios
+from learning_app.observations.services import normalise_case_reference
 from learning_app.reflective.rules import Rosh, Rules
 from learning_app.reflective.services import CASE_EVENT_MAX_AGE, CaseEventInput
 
@@ -55,6 +50,7 @@ class CaseEventForm(FlaskForm):
         "Case reference (optional)",
         widget=GovTextInput(),
         filters=[normalise_case_reference],
+        validators=[CaseReference()],
         description=CASE_REFERENCE_HINT,
     )
     limited_access = BooleanField("This is a limited access case", widget=GovCheckboxInput())
@@ -91,14 +87,6 @@ class CaseEventForm(FlaskForm):
             raise ValidationError(
                 f"Date it happened must be within the last {CASE_EVENT_MAX_AGE.days} days"
             )
-
-    def validate_case_reference(self, field: StringField) -> None:
-        if field.data is None:
-            return
-        if not CASE_REFERENCE_PATTERN.fullmatch(field.data):
-            raise ValidationError(CASE_REFERENCE_FORMAT)
-        if self.limited_access.data:
-            raise ValidationError(CASE_REFERENCE_LIMITED)
 
     def practitioner_id(self) -> int | None:
         return int(self.practitioner.data) if self.chooses_practitioner else None
