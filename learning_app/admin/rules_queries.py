@@ -12,7 +12,6 @@ from learning_app.accounts.constants import BAND_ORDER
 from learning_app.admin import rules_changes as changes
 from learning_app.extensions import db
 from learning_app.framework import queries as framework_queries
-from learning_app.framework.models import Skill
 from learning_app.reflective.models import RuleSet
 from learning_app.reflective.rules import PRACTITIONER_BANDS
 
@@ -51,14 +50,6 @@ class RulesInWords:
     follow_ups: list[FollowUpLine]
 
 
-def published_skills() -> list[Skill]:
-    """The skills of the published framework in framework order (none before publishing)."""
-    version = framework_queries.published_version()
-    if version is None:
-        return []
-    return sorted(version.skills, key=lambda s: (s.domain.position, s.position))
-
-
 def known_skills() -> set[str] | None:
     """Slugs a rule may name, or None (no check) while no framework is published."""
     version = framework_queries.published_version()
@@ -78,7 +69,7 @@ def bands_words(bands: list[str] | None) -> str:
 
 def in_words(document: Mapping) -> RulesInWords:
     """Each rule as a line a person can read, with skills by name."""
-    names = {s.slug: s.name for s in published_skills()}
+    names = {s.slug: s.name for s in framework_queries.published_skills()}
     cadence = sorted(
         document.get("cadence", []),
         key=lambda r: (_band_order(r.get("band", "")), r.get("months_from", 0)),

@@ -24,6 +24,7 @@ from learning_app.admin.rules_forms import CadenceForm, CaseEventForm, FollowUpF
 from learning_app.core.forms import ConfirmForm
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
+from learning_app.framework import queries as framework_queries
 from learning_app.reflective import rule_store
 from learning_app.reflective.rules import RulesError
 
@@ -132,7 +133,9 @@ def cadence(band: str, months_from: int):
 def _case_event_form(document: Mapping, code: str | None) -> CaseEventForm:
     others = [r.get("label", "") for r in document.get("case_events", []) if r.get("code") != code]
     return CaseEventForm(
-        bands=queries.practitioner_bands(), skills=queries.published_skills(), other_labels=others
+        bands=queries.practitioner_bands(),
+        skills=framework_queries.published_skills(),
+        other_labels=others,
     )
 
 

@@ -17,6 +17,14 @@ def published_version() -> FrameworkVersion | None:
     )
 
 
+def published_skills() -> list[Skill]:
+    """The skills of the published framework in framework order (none before publishing)."""
+    version = published_version()
+    if version is None:
+        return []
+    return sorted(version.skills, key=lambda s: (s.domain.position, s.position))
+
+
 def list_versions() -> list[FrameworkVersion]:
     """Every version: the published one first, then drafts, then retired; newest first."""
     status_order = case(

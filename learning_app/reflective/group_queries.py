@@ -15,7 +15,6 @@ from learning_app.core.policy import spo_team_ids, unit_ids
 from learning_app.core.time import aware
 from learning_app.extensions import db
 from learning_app.framework import queries as framework_queries
-from learning_app.framework.models import Skill
 from learning_app.org.models import Pdu, Team
 from learning_app.profiles.models import SkillProfileRecord
 from learning_app.reflective.models import GroupInvitation, GroupSession
@@ -45,16 +44,8 @@ class Candidate:
 # The framework ---------------------------------------------------------------------------
 
 
-def published_skills() -> list[Skill]:
-    """The skills of the published framework in framework order (none before publishing)."""
-    version = framework_queries.published_version()
-    if version is None:
-        return []
-    return sorted(version.skills, key=lambda s: (s.domain.position, s.position))
-
-
 def skill_names() -> dict[str, str]:
-    return {s.slug: s.name for s in published_skills()}
+    return {s.slug: s.name for s in framework_queries.published_skills()}
 
 
 # Scope -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from learning_app.core.requests import current_actor, show_refusal
 from learning_app.core.time import london_today, utc_now
 from learning_app.core.wording import clock_time, long_date
 from learning_app.extensions import db
+from learning_app.framework import queries as framework_queries
 from learning_app.reflective import group_queries as queries
 from learning_app.reflective import groups
 from learning_app.reflective.group_forms import AttendanceForm, InviteForm, ScheduleForm
@@ -97,7 +98,7 @@ def index():
 @allow(*FACILITATOR_ROLES)
 def new():
     me = current_actor()
-    skills = queries.published_skills()
+    skills = framework_queries.published_skills()
     pdus = queries.facilitator_pdus(me)
     form = ScheduleForm(pdus=pdus, skills=skills, today=london_today())
     if pdus and form.validate_on_submit():
