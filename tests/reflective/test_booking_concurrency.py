@@ -10,7 +10,6 @@ barrier, then delete what they made.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +30,7 @@ from learning_app.org.models import Pdu, Region, Team, TeamMembership
 from learning_app.reflective import services
 from learning_app.reflective.models import Discussion, DiscussionStatus, SpoCapacity
 from learning_app.reflective.services import DiscussionError
-from tests.conftest import is_postgres, make_test_app
+from tests.concurrency import app_for_threads, committed_session, run_together
 from tests.factories import Factories
 from tests.reflective.conftest import make_discussion
 
@@ -84,24 +83,14 @@ def test_a_cancelled_or_missed_discussion_holds_no_slot(db_session, reflective_t
 
 
 @pytest.fixture(scope="module")
-def database(database_url: str) -> str:
-    if not is_postgres(database_url):
-        pytest.skip(
-            "Concurrent booking needs PostgreSQL (row locks, one connection per thread): "
-            "set TEST_DATABASE_URL to a postgresql URL"
-        )
-    return database_url
-
-
-@pytest.fixture(scope="module")
-def threaded_app(app: Flask, database: str) -> Iterator[Flask]:
-    """An app on the real engine, with a connection for every thread (after the migrations)."""
-    threaded = make_test_app(
-        database, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 8, "max_overflow": 0}
-    )
-    yield threaded
-    with threaded.app_context():
-        db.engine.dispose()
+def threaded_app(app: Flask, database_url: str) -> Iterator[Flask]:
+    with app_for_threads(
+        database_url,
+        pool_size=8,
+        skip_reason="Concurrent booking needs PostgreSQL (row locks, one connection per "
+        "thread): set TEST_DATABASE_URL to a postgresql URL",
+    ) as threaded:
+        yield threaded
 
 
 @dataclass
@@ -115,8 +104,7 @@ class World:
     unit_ids: tuple[int, int, int] = (0, 0, 0)  # region, PDU, team
 
     def session(self) -> Session:
-        with self.app.app_context():
-            return Session(db.engine, expire_on_commit=False)
+        return committed_session(self.app)
 
     def cleanup(self) -> None:
         people = [self.spo_id, *self.practitioner_ids]
@@ -198,32 +186,6 @@ def world(threaded_app: Flask) -> Iterator[Callable[[], World]]:
     yield make
     for w in made:
         w.cleanup()
-
-
-def run_together(app: Flask, actions: list[Callable[[], object]]) -> list[object]:
-    """Each action in its own thread and connection, released at the same moment; each
-    commits on success, and an exception is returned in place of its result."""
-    barrier = threading.Barrier(len(actions), timeout=30)
-    results: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        with app.app_context():
-            try:
-                db.session.execute(select(1))  # connect before the barrier
-                barrier.wait()
-                results[index] = action()
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                db.session.rollback()
-                results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread did not finish"
-    return results
 
 
 def common_free_slot(w: World) -> datetime:

@@ -8,7 +8,6 @@ threads together with a barrier, then delete what they made.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from learning_app.org.models import Pdu, Region, Team, TeamMembership
 from learning_app.profiles.models import SkillProfileRecord
 from learning_app.reflective import groups
 from learning_app.reflective.models import GroupInvitation, GroupSession
-from tests.conftest import is_postgres, make_test_app
+from tests.concurrency import app_for_threads, committed_session, run_together
 from tests.factories import Factories
 
 THREADS = 12
@@ -36,14 +35,12 @@ THREADS = 12
 
 @pytest.fixture(scope="module")
 def threaded_app(app: Flask, database_url: str) -> Iterator[Flask]:
-    if not is_postgres(database_url):
-        pytest.skip("Concurrent invitations need PostgreSQL: set TEST_DATABASE_URL")
-    threaded = make_test_app(
-        database_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": THREADS + 4, "max_overflow": 0}
-    )
-    yield threaded
-    with threaded.app_context():
-        db.engine.dispose()
+    with app_for_threads(
+        database_url,
+        pool_size=THREADS + 4,
+        skip_reason="Concurrent invitations need PostgreSQL: set TEST_DATABASE_URL",
+    ) as threaded:
+        yield threaded
 
 
 @dataclass
@@ -57,8 +54,7 @@ class Rows:
     unit_ids: tuple[int, int, int] = (0, 0, 0)
 
     def db(self) -> Session:
-        with self.app.app_context():
-            return Session(db.engine, expire_on_commit=False)
+        return committed_session(self.app)
 
     def cleanup(self) -> None:
         people = [self.facilitator_id, *self.practitioner_ids]
@@ -134,31 +130,6 @@ def rows(threaded_app: Flask) -> Iterator[Callable[[int], Rows]]:
     yield make
     for rows in made:
         rows.cleanup()
-
-
-def run_together(app: Flask, actions: list[Callable[[], object]]) -> list[object]:
-    """Each action in its own thread and app context, released at once; commits on success."""
-    barrier = threading.Barrier(len(actions), timeout=30)
-    results: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        with app.app_context():
-            try:
-                db.session.execute(select(1))
-                barrier.wait()
-                results[index] = action()
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - counted by the test
-                db.session.rollback()
-                results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread did not finish"
-    return results
 
 
 def places_taken(rows: Rows) -> int:

@@ -8,7 +8,6 @@ releases them together), then delete what they made.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,6 @@ from uuid import uuid4
 import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from learning_app.accounts.models import RoleAssignment, User
@@ -34,7 +32,7 @@ from learning_app.training.models import (
     PlanStatus,
     TrainingModule,
 )
-from tests.conftest import is_postgres, make_test_app
+from tests.concurrency import app_for_threads, committed_session, run_together
 from tests.factories import Factories
 
 THREADS = 16
@@ -42,28 +40,14 @@ ROUNDS = 3
 
 
 @pytest.fixture(scope="module")
-def database(database_url: str) -> str:
-    if not is_postgres(database_url):
-        pytest.skip(
-            "Concurrent booking needs PostgreSQL (row locks, one connection per thread): "
-            "set TEST_DATABASE_URL to a postgresql URL"
-        )
-    return database_url
-
-
-@pytest.fixture(scope="module")
-def threaded_app(app: Flask, database: str) -> Iterator[Flask]:
-    """An app on the real engine, with a connection for every thread.
-
-    Depends on ``app`` so the migrations have built the schema.
-    """
-    threaded = make_test_app(
-        database,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": THREADS + 4, "max_overflow": 0},
-    )
-    yield threaded
-    with threaded.app_context():
-        db.engine.dispose()
+def threaded_app(app: Flask, database_url: str) -> Iterator[Flask]:
+    with app_for_threads(
+        database_url,
+        pool_size=THREADS + 4,
+        skip_reason="Concurrent booking needs PostgreSQL (row locks, one connection per "
+        "thread): set TEST_DATABASE_URL to a postgresql URL",
+    ) as threaded:
+        yield threaded
 
 
 @dataclass
@@ -75,12 +59,8 @@ class World:
     cohort_id: int = 0
     user_ids: list[int] = field(default_factory=list)
 
-    def engine(self) -> Engine:
-        with self.app.app_context():
-            return db.engine
-
     def session(self) -> Session:
-        return Session(self.engine(), expire_on_commit=False)
+        return committed_session(self.app)
 
     def cleanup(self) -> None:
         with self.session() as session:
@@ -149,35 +129,6 @@ def world(threaded_app: Flask) -> Iterator[Callable[..., World]]:
     yield make
     for world in made:
         world.cleanup()
-
-
-def run_together(app: Flask, actions: list[Callable[[], object]]) -> list[object]:
-    """Run each action in its own thread and app context, released at the same moment.
-
-    Each action commits on success; an exception is returned in place of its result.
-    """
-    barrier = threading.Barrier(len(actions), timeout=30)
-    results: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        with app.app_context():
-            try:
-                # Open the connection before the barrier, so every thread is ready to write.
-                db.session.execute(select(1))
-                barrier.wait()
-                results[index] = action()
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                db.session.rollback()
-                results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread did not finish"
-    return results
 
 
 def booker(user_id: int, cohort_id: int) -> Callable[[], str]:
