@@ -112,7 +112,7 @@ def test_a_reader_cannot_open_a_unit_outside_their_scope(client, scenario) -> No
         "/training/demand/" + "A" * 300,
         "/training/demand/NO-SUCH.csv",
         "/training/demand/PL-07.pdf",
-        "/training/impact?unit=%00",
+        "/training/impact?unit=%01",
     ],
 )
 def test_bad_parameters_answer_not_found(client, scenario, url) -> None:
