@@ -454,3 +454,15 @@ def test_the_lists_cost_the_same_queries_for_many_discussions(client, db_session
         page = client.get_page(INDEX)
     assert len(page.table_rows("#upcoming-held-list")) == 10
     assert len(many) == len(few)
+
+
+def test_the_spo_sees_the_practitioners_proposal_before_the_meeting(
+    client, db_session, people, booked
+):
+    client.sign_in(people.spo.email)
+    page = client.get_page(show_url(booked))
+    assert "Practitioner's proposal Not written yet" in page.text
+    booked.proposal = "Raise the risk to high and request police information today."
+    db_session.flush()
+    page = client.get_page(show_url(booked))
+    assert "Raise the risk to high and request police information today." in page.text
