@@ -2,6 +2,8 @@
 
 Each is queued in the outbox in the same transaction as the change, once per person and
 per version of the discussion (``sequence``): ``discussion-booked:{id}:{sequence}:{user}``.
+``booked_emails`` and ``moved_emails`` only build the messages, so that the placer can
+queue a whole run's together; ``discussion_booked`` and the others queue them at once.
 They name the other person and the London time, and never a case reference or anything
 about a person on probation: only the kind of reason the discussion is for.
 """
@@ -12,7 +14,8 @@ from datetime import datetime
 
 from learning_app.accounts.models import User
 from learning_app.core.wording import clock_time, day_and_time, long_date
-from learning_app.notifications.outbox import queue_email
+from learning_app.extensions import db
+from learning_app.notifications.outbox import Email, queue_emails
 from learning_app.reflective.models import Discussion
 
 SIGN_OFF = (
@@ -40,8 +43,10 @@ def _body(recipient: User, paragraphs: list[str]) -> str:
     return "\n\n".join([f"Dear {recipient.name},", *paragraphs, FOOTER]) + "\n"
 
 
-def _queue(kind: str, discussion: Discussion, recipient: User, subject: str, paragraphs) -> None:
-    queue_email(
+def _email(
+    kind: str, discussion: Discussion, recipient: User, subject: str, paragraphs: list[str]
+) -> Email:
+    return Email(
         recipient,
         kind,
         f"{kind}:{discussion.id}:{discussion.sequence}:{recipient.id}",
@@ -50,12 +55,22 @@ def _queue(kind: str, discussion: Discussion, recipient: User, subject: str, par
     )
 
 
+def _queue(emails: list[Email]) -> None:
+    queue_emails(emails)
+    db.session.flush()
+
+
 def discussion_booked(discussion: Discussion) -> None:
     """Tell both people the time the service has booked."""
+    _queue(booked_emails(discussion))
+
+
+def booked_emails(discussion: Discussion) -> list[Email]:
+    """The emails telling both people the time the service has booked (not queued)."""
     when = day_and_time(discussion.starts_at)
     until = clock_time(discussion.ends_at)
-    for recipient, other in _people(discussion):
-        _queue(
+    return [
+        _email(
             "discussion-booked",
             discussion,
             recipient,
@@ -68,6 +83,8 @@ def discussion_booked(discussion: Discussion) -> None:
                 SIGN_OFF,
             ],
         )
+        for recipient, other in _people(discussion)
+    ]
 
 
 def _cause(recipient: User, moved_by: User | None, on_leave: User | None) -> str:
@@ -91,7 +108,19 @@ def discussion_moved(
     ``moved_by`` is the person who chose the new time; ``on_leave`` the person whose leave
     made the service move it.
     """
+    _queue(moved_emails(discussion, old_starts_at, moved_by=moved_by, on_leave=on_leave))
+
+
+def moved_emails(
+    discussion: Discussion,
+    old_starts_at: datetime,
+    *,
+    moved_by: User | None = None,
+    on_leave: User | None = None,
+) -> list[Email]:
+    """The emails of ``discussion_moved``, built but not queued."""
     old = day_and_time(old_starts_at)
+    emails = []
     for recipient, other in _people(discussion):
         cause = _cause(recipient, moved_by, on_leave)
         if discussion.holds_slot:
@@ -108,13 +137,14 @@ def discussion_moved(
                 f"time. {cause} A new time has not been found yet: you will get an email "
                 "when it is booked."
             )
-        _queue(
-            "discussion-moved",
-            discussion,
-            recipient,
-            subject,
-            [news, _what(discussion), f"It is due by {long_date(discussion.due_on)}.", SIGN_OFF],
-        )
+        paragraphs = [
+            news,
+            _what(discussion),
+            f"It is due by {long_date(discussion.due_on)}.",
+            SIGN_OFF,
+        ]
+        emails.append(_email("discussion-moved", discussion, recipient, subject, paragraphs))
+    return emails
 
 
 def discussion_cancelled(discussion: Discussion, cancelled_by: User, replaced: bool) -> None:
@@ -123,6 +153,7 @@ def discussion_cancelled(discussion: Discussion, cancelled_by: User, replaced: b
     The reason given is not repeated: it stays in the service, where access is controlled.
     """
     when = day_and_time(discussion.starts_at)
+    emails = []
     for recipient, other in _people(discussion):
         if cancelled_by.id == recipient.id:
             news = f"You cancelled your reflective discussion with {other.name} on {when}."
@@ -135,10 +166,7 @@ def discussion_cancelled(discussion: Discussion, cancelled_by: User, replaced: b
             else "You can see the reason in Practice Learning: sign in and go to "
             "Reflective discussions."
         )
-        _queue(
-            "discussion-cancelled",
-            discussion,
-            recipient,
-            f"Reflective discussion on {when} cancelled",
-            [news, _what(discussion), next_step],
-        )
+        subject = f"Reflective discussion on {when} cancelled"
+        paragraphs = [news, _what(discussion), next_step]
+        emails.append(_email("discussion-cancelled", discussion, recipient, subject, paragraphs))
+    _queue(emails)
