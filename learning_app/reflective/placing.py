@@ -6,9 +6,11 @@ the number of people. The placer works in London wall-clock times; stored moment
 so this module converts at the edges.
 
 Double-booking is refused by the database (``uq_discussions_spo_slot``,
-``uq_discussions_practitioner_slot``); each booking is flushed in a savepoint so that a
-clash with a booking made at the same moment skips that one discussion. On PostgreSQL the
-SPOs' capacity rows are locked first, so bookings for one SPO queue up behind each other.
+``uq_discussions_practitioner_slot``). A run's bookings are flushed together in one
+savepoint; only if that clashes with a booking made at the same moment is each booking
+flushed in its own savepoint, so that the clash skips just that one discussion. On
+PostgreSQL the SPOs' capacity rows are locked first, so bookings for one SPO queue up
+behind each other. The run's emails are queued together once the bookings are written.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from learning_app.accounts.models import User
 from learning_app.core import audit
 from learning_app.core.time import LONDON, aware, london
 from learning_app.extensions import db
+from learning_app.notifications.outbox import Email, queue_emails
 from learning_app.reflective import emails, placer
 from learning_app.reflective.models import (
     SLOT_HOLDING,
@@ -40,6 +43,7 @@ from learning_app.reflective.people import spo_ids_by_team
 from learning_app.reflective.working_days import bank_holidays
 
 HORIZON_WEEKS = 12
+IDS_PER_QUERY = 500  # ids in one IN (...) when discussions are read again
 REPLACES = "replaces:"  # the dedupe key prefix of a replacement: "replaces:{cancelled id}"
 
 
@@ -287,27 +291,82 @@ def run_placer(
     )
     risk = {r.item_id: r.reason.value for r in result.at_risk}
 
-    placed = 0
-    for placement in result.placed:
-        discussion = discussions[placement.item_id]
-        if _book(discussion, placement, spo_users[placement.spo_id], risk):
-            placed += 1
-            if discussion.id in moved:
-                change = moved[discussion.id]
-                emails.discussion_moved(discussion, change.old_starts_at, on_leave=change.on_leave)
-            else:
-                emails.discussion_booked(discussion)
+    booked = book_all(discussions, result.placed, spo_users, risk)
+    messages: list[Email] = []
+    for discussion in booked:
+        if discussion.id in moved:
+            change = moved[discussion.id]
+            messages += emails.moved_emails(
+                discussion, change.old_starts_at, on_leave=change.on_leave
+            )
+        else:
+            messages += emails.booked_emails(discussion)
     for item_id in result.unplaced_ids:
         discussion = discussions[item_id]
         if discussion.at_risk_reason != risk[item_id]:
             discussion.at_risk_reason = risk[item_id]
             audit.record(None, "discussion.at_risk", discussion, detail={"reason": risk[item_id]})
         if item_id in moved:
-            emails.discussion_moved(
+            messages += emails.moved_emails(
                 discussion, moved[item_id].old_starts_at, on_leave=moved[item_id].on_leave
             )
+    queue_emails(messages)
     db.session.flush()
-    return Outcome(placed, len(risk))
+    return Outcome(len(booked), len(risk))
+
+
+def book_all(
+    discussions: dict[int, Discussion],
+    placements: list[placer.Placement],
+    spo_users: dict[int, User],
+    risk: dict[int, str],
+) -> list[Discussion]:
+    """Book the placements, in one flush; return the discussions booked, in order.
+
+    If a slot was taken meanwhile (someone booked it after the diary was read), that
+    flush fails as a whole: it is rolled back and each placement is booked in its own
+    savepoint instead, so the clash leaves just that discussion due.
+    """
+    if not placements:
+        return []
+    try:
+        with db.session.begin_nested():
+            for placement in placements:
+                _mark_booked(
+                    discussions[placement.item_id], placement, spo_users[placement.spo_id], risk
+                )
+            db.session.flush()
+    except IntegrityError:
+        _read_again([placement.item_id for placement in placements])
+        return [
+            discussions[placement.item_id]
+            for placement in placements
+            if _book(discussions[placement.item_id], placement, spo_users[placement.spo_id], risk)
+        ]
+    booked = [discussions[placement.item_id] for placement in placements]
+    for discussion in booked:
+        _record_booking(discussion)
+    return booked
+
+
+def _read_again(ids: list[int]) -> None:
+    """Reload discussions a rolled back savepoint expired: a query per 500, not one each."""
+    for first in range(0, len(ids), IDS_PER_QUERY):
+        db.session.scalars(
+            select(Discussion)
+            .where(Discussion.id.in_(ids[first : first + IDS_PER_QUERY]))
+            .execution_options(populate_existing=True)
+        ).all()
+
+
+def _mark_booked(
+    discussion: Discussion, placement: placer.Placement, spo: User, risk: dict[int, str]
+) -> None:
+    discussion.status = DiscussionStatus.BOOKED.value
+    discussion.spo = spo
+    discussion.starts_at = to_utc(placement.starts_at)
+    discussion.ends_at = to_utc(placement.ends_at)
+    discussion.at_risk_reason = risk.get(discussion.id) if placement.late else None
 
 
 def _book(
@@ -316,15 +375,16 @@ def _book(
     """Book one placement; False (and the discussion left due) when the slot was taken."""
     try:
         with db.session.begin_nested():
-            discussion.status = DiscussionStatus.BOOKED.value
-            discussion.spo = spo
-            discussion.starts_at = to_utc(placement.starts_at)
-            discussion.ends_at = to_utc(placement.ends_at)
-            discussion.at_risk_reason = risk.get(discussion.id) if placement.late else None
+            _mark_booked(discussion, placement, spo, risk)
             db.session.flush()
     except IntegrityError:
         # Someone took the slot at this moment; the next run places it again.
         return False
+    _record_booking(discussion)
+    return True
+
+
+def _record_booking(discussion: Discussion) -> None:
     audit.record(
         None,
         "discussion.book",
@@ -335,7 +395,6 @@ def _book(
             "at_risk_reason": discussion.at_risk_reason,
         },
     )
-    return True
 
 
 # Free slots -------------------------------------------------------------------------------

@@ -281,21 +281,21 @@ def test_a_run_that_crashes_half_way_and_runs_again_books_and_emails_once(
 ):
     team = reflective_team
     made = [due_for(db_session, p, team.spo) for p in (team.pso, team.practitioner)]
-    real = emails.discussion_booked
+    real = emails.booked_emails
     calls = []
 
     def crash_on_second(discussion):
         calls.append(discussion.id)
         if len(calls) == 2:
             raise RuntimeError("the job was killed")
-        real(discussion)
+        return real(discussion)
 
-    monkeypatch.setattr(emails, "discussion_booked", crash_on_second)
+    monkeypatch.setattr(emails, "booked_emails", crash_on_second)
     savepoint = db_session.begin_nested()
     with pytest.raises(RuntimeError):
         place()
     savepoint.rollback()
-    monkeypatch.setattr(emails, "discussion_booked", real)
+    monkeypatch.setattr(emails, "booked_emails", real)
 
     assert place().placed == 2
     assert place().placed == 0
