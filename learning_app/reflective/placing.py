@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import flag_modified
 
 from learning_app.accounts.models import User
 from learning_app.core import audit
@@ -367,6 +368,9 @@ def _mark_booked(
     discussion.starts_at = to_utc(placement.starts_at)
     discussion.ends_at = to_utc(placement.ends_at)
     discussion.at_risk_reason = risk.get(discussion.id) if placement.late else None
+    # Written even when unchanged, so every booking's UPDATE sets the same columns and a
+    # run's bookings go to the database as one batch rather than a batch per change.
+    flag_modified(discussion, "at_risk_reason")
 
 
 def _book(

@@ -20,14 +20,14 @@ from tests.reflective.scheduling_helpers import MONDAY, at, count_queries, outbo
 NOW = at(MONDAY, 8)
 
 
-def due_for(session, person, spo) -> Discussion:
+def due_for(session, person, spo, due_on=MONDAY + timedelta(days=14)) -> Discussion:
     discussion = make_discussion(
         session,
         person,
         spo,
         status=DiscussionStatus.DUE,
         reason=DueReason.CASE_EVENT,
-        due_on=MONDAY + timedelta(days=14),
+        due_on=due_on,
     )
     discussion.earliest_on = MONDAY
     session.flush()
@@ -39,13 +39,16 @@ def booked_ids(session) -> set[int]:
     return {int(object_id) for object_id in session.scalars(booked)}
 
 
-def test_a_run_books_in_one_savepoint_and_looks_up_its_emails_in_one_query_however_many(
+def test_a_run_books_in_one_savepoint_and_one_batch_and_looks_up_its_emails_in_one_query(
     db_session, factories, reflective_team
 ):
-    def statements_for(people: int) -> tuple[int, int]:
+    def run_with(people: int) -> tuple[tuple[int, int, int], int]:
         team = reflective_team
-        for _ in range(people):
-            due_for(db_session, factories.user(team=team.team), team.spo)
+        # Due on Tuesday: what does not fit this week is booked late, next week.
+        made = [
+            due_for(db_session, factories.user(team=team.team), team.spo, MONDAY + timedelta(1))
+            for _ in range(people)
+        ]
         with count_queries() as counter:
             summary = services.place_due_discussions(NOW)
         assert summary.placed == people
@@ -55,9 +58,15 @@ def test_a_run_books_in_one_savepoint_and_looks_up_its_emails_in_one_query_howev
             for s in counter.statements
             if s.lstrip().upper().startswith("SELECT") and "FROM outbox_messages" in s
         )
-        return savepoints, outbox_selects
+        bookings = sum(1 for s in counter.statements if s.startswith("UPDATE discussions"))
+        late = sum(d.at_risk_reason is not None for d in made)
+        return (savepoints, outbox_selects, bookings), late
 
-    assert statements_for(2) == statements_for(6) == (1, 1)
+    few, none_late = run_with(2)
+    many, some_late = run_with(6)
+
+    assert few == many == (1, 1, 1)
+    assert none_late == 0 and some_late > 0
 
 
 def test_a_slot_taken_between_reading_and_booking_leaves_that_one_due_and_books_the_others(
