@@ -1,6 +1,7 @@
 """Benchmark: place 12 weeks of reflective discussions for the demo unit, through the service.
 
     .venv/bin/python bench/placer_demo.py [--database-url URL] [--today 2026-03-02] [--profile]
+        [--practitioners N]
 
 Builds a scratch database (a SQLite file in a temporary folder, or ``--database-url``: its
 public schema is dropped and made again, so never point it at a database you want to keep),
@@ -11,6 +12,8 @@ run, 0 to 2 case events each, logged on days spread over the 12 weeks, each due 
 rule's 5 working days. It then times one ``services.place_due_discussions(now)`` at 05:15
 London time (the daily job's time) and its commit: reading, placing, booking rows, audit
 events and the booked emails queued in the outbox. A second run shows it is idempotent.
+``--practitioners N`` first adds copies of the demo's teams (an SPO with the same capacity,
+practitioners with the same grades; see ``bench/demo_scale.py``) until there are N.
 The results go in their section of ``bench/results-placer.md``.
 """
 
@@ -37,6 +40,7 @@ from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
+from bench.demo_scale import scale_organisation  # noqa: E402
 from bench.results import PLACER_RESULTS, PLACER_TITLE, run_lines, table, write_section  # noqa: E402
 from learning_app import create_app  # noqa: E402
 from learning_app.accounts.constants import Role  # noqa: E402
@@ -288,14 +292,19 @@ class Measurement:
         return (len(self.due_ids), self.first.placed, self.late, self.late_reasons, self.unplaced)
 
 
-def measure(url: str | None, today: date, profile: cProfile.Profile | None) -> Measurement:
-    """Build, seed and add the due discussions, then place them twice."""
+def measure(
+    url: str | None, today: date, profile: cProfile.Profile | None, practitioners: int | None
+) -> Measurement:
+    """Build, seed (scaled to ``practitioners``) and add the due discussions, then place
+    them twice."""
     now = datetime.combine(today, PLACING_TIME, tzinfo=LONDON).astimezone(UTC)
     with tempfile.TemporaryDirectory() as folder:
         app, url = build_app(url, folder)
         with app.app_context():
             began = clock.perf_counter()
             seed_demo(DEFAULT_DEMO_PASSWORD, today)
+            if practitioners is not None:
+                scale_organisation(practitioners, today)
             added = add_due_discussions(today)
             db.session.commit()
             prepared = clock.perf_counter() - began
@@ -338,6 +347,8 @@ def report(args: argparse.Namespace, runs: list[Measurement]) -> list[str]:
     if args.database_url:
         command += f" --database-url {run.url}"
     command += f" --today {args.today.isoformat()} --repeat {args.repeat}"
+    if args.practitioners is not None:
+        command += f" --practitioners {args.practitioners}"
     added = run.added
     rows = [
         ("Practitioners / SPOs / weeks", f"{added.practitioners} / {run.spos} / {HORIZON_WEEKS}"),
@@ -380,16 +391,22 @@ def main() -> None:
         "--repeat", type=int, default=3, help="builds to time; the fastest is reported"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the first placing")
+    parser.add_argument(
+        "--practitioners", type=int, help="copy the demo's teams until there are this many"
+    )
     parser.add_argument("--out", type=Path, default=PLACER_RESULTS)
     args = parser.parse_args()
 
     profile = cProfile.Profile() if args.profile else None
-    runs = [measure(args.database_url, args.today, profile)]
-    runs += [measure(args.database_url, args.today, None) for _ in range(args.repeat - 1)]
+    scale = args.practitioners
+    runs = [measure(args.database_url, args.today, profile, scale)]
+    runs += [measure(args.database_url, args.today, None, scale) for _ in range(args.repeat - 1)]
     if len({repr(m.outcome()) for m in runs}) != 1:
         raise SystemExit("The builds placed differently: the benchmark is not deterministic")
     name = "PostgreSQL" if runs[0].server.startswith("PostgreSQL") else "SQLite"
     heading = f"Demo unit through the service: {name}"
+    if scale is not None:
+        heading = f"{scale} practitioners (copies of the demo's teams) through the service: {name}"
     print(write_section(args.out, PLACER_TITLE, heading, report(args, runs)))
     if profile is not None:
         stats = pstats.Stats(profile).strip_dirs().sort_stats("cumulative")
