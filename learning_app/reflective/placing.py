@@ -6,11 +6,11 @@ the number of people. The placer works in London wall-clock times; stored moment
 so this module converts at the edges.
 
 Double-booking is refused by the database (``uq_discussions_spo_slot``,
-``uq_discussions_practitioner_slot``). A run's bookings are flushed together in one
-savepoint; only if that clashes with a booking made at the same moment is each booking
-flushed in its own savepoint, so that the clash skips just that one discussion. On
-PostgreSQL the SPOs' capacity rows are locked first, so bookings for one SPO queue up
-behind each other. The run's emails are queued together once the bookings are written.
+``uq_discussions_practitioner_slot``): ``bookings`` writes a run's bookings in one flush,
+and one by one only if that clashes with a booking made at the same moment, so that the
+clash skips just that one discussion. On PostgreSQL the SPOs' capacity rows are locked
+first, so bookings for one SPO queue up behind each other. The run's emails are queued
+together once its bookings are written.
 """
 
 from __future__ import annotations
@@ -21,16 +21,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.attributes import flag_modified
 
 from learning_app.accounts.models import User
 from learning_app.core import audit
 from learning_app.core.time import LONDON, aware, london
 from learning_app.extensions import db
 from learning_app.notifications.outbox import Email, queue_emails
-from learning_app.reflective import emails, placer
+from learning_app.reflective import bookings, emails, placer
 from learning_app.reflective.models import (
     SLOT_HOLDING,
     Discussion,
@@ -44,7 +42,6 @@ from learning_app.reflective.people import spo_ids_by_team
 from learning_app.reflective.working_days import bank_holidays
 
 HORIZON_WEEKS = 12
-IDS_PER_QUERY = 500  # ids in one IN (...) when discussions are read again
 REPLACES = "replaces:"  # the dedupe key prefix of a replacement: "replaces:{cancelled id}"
 
 
@@ -292,7 +289,7 @@ def run_placer(
     )
     risk = {r.item_id: r.reason.value for r in result.at_risk}
 
-    booked = book_all(discussions, result.placed, spo_users, risk)
+    booked = bookings.book_all(discussions, result.placed, spo_users, risk)
     messages: list[Email] = []
     for discussion in booked:
         if discussion.id in moved:
@@ -314,91 +311,6 @@ def run_placer(
     queue_emails(messages)
     db.session.flush()
     return Outcome(len(booked), len(risk))
-
-
-def book_all(
-    discussions: dict[int, Discussion],
-    placements: list[placer.Placement],
-    spo_users: dict[int, User],
-    risk: dict[int, str],
-) -> list[Discussion]:
-    """Book the placements, in one flush; return the discussions booked, in order.
-
-    If a slot was taken meanwhile (someone booked it after the diary was read), that
-    flush fails as a whole: it is rolled back and each placement is booked in its own
-    savepoint instead, so the clash leaves just that discussion due.
-    """
-    if not placements:
-        return []
-    try:
-        with db.session.begin_nested():
-            for placement in placements:
-                _mark_booked(
-                    discussions[placement.item_id], placement, spo_users[placement.spo_id], risk
-                )
-            db.session.flush()
-    except IntegrityError:
-        _read_again([placement.item_id for placement in placements])
-        return [
-            discussions[placement.item_id]
-            for placement in placements
-            if _book(discussions[placement.item_id], placement, spo_users[placement.spo_id], risk)
-        ]
-    booked = [discussions[placement.item_id] for placement in placements]
-    for discussion in booked:
-        _record_booking(discussion)
-    return booked
-
-
-def _read_again(ids: list[int]) -> None:
-    """Reload discussions a rolled back savepoint expired: a query per 500, not one each."""
-    for first in range(0, len(ids), IDS_PER_QUERY):
-        db.session.scalars(
-            select(Discussion)
-            .where(Discussion.id.in_(ids[first : first + IDS_PER_QUERY]))
-            .execution_options(populate_existing=True)
-        ).all()
-
-
-def _mark_booked(
-    discussion: Discussion, placement: placer.Placement, spo: User, risk: dict[int, str]
-) -> None:
-    discussion.status = DiscussionStatus.BOOKED.value
-    discussion.spo = spo
-    discussion.starts_at = to_utc(placement.starts_at)
-    discussion.ends_at = to_utc(placement.ends_at)
-    discussion.at_risk_reason = risk.get(discussion.id) if placement.late else None
-    # Written even when unchanged, so every booking's UPDATE sets the same columns and a
-    # run's bookings go to the database as one batch rather than a batch per change.
-    flag_modified(discussion, "at_risk_reason")
-
-
-def _book(
-    discussion: Discussion, placement: placer.Placement, spo: User, risk: dict[int, str]
-) -> bool:
-    """Book one placement; False (and the discussion left due) when the slot was taken."""
-    try:
-        with db.session.begin_nested():
-            _mark_booked(discussion, placement, spo, risk)
-            db.session.flush()
-    except IntegrityError:
-        # Someone took the slot at this moment; the next run places it again.
-        return False
-    _record_booking(discussion)
-    return True
-
-
-def _record_booking(discussion: Discussion) -> None:
-    audit.record(
-        None,
-        "discussion.book",
-        discussion,
-        detail={
-            "starts_at": discussion.starts_at.isoformat(),
-            "spo_id": discussion.spo_id,
-            "at_risk_reason": discussion.at_risk_reason,
-        },
-    )
 
 
 # Free slots -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from learning_app.accounts.constants import Grade
 from learning_app.core.audit import AuditEvent
 from learning_app.extensions import db
 from learning_app.notifications.models import OutboxMessage
-from learning_app.reflective import emails, placing, services
+from learning_app.reflective import bookings, emails, services
 from learning_app.reflective.models import (
     Discussion,
     DiscussionStatus,
@@ -317,7 +317,7 @@ def test_a_slot_taken_at_the_same_moment_is_skipped_and_left_due(db_session, ref
         late=False,
     )
 
-    assert placing._book(discussion, clash, team.spo, {}) is False
+    assert bookings.book_one(discussion, clash, team.spo, {}) is False
 
     assert discussion.status == DiscussionStatus.DUE
     assert discussion.starts_at is None
