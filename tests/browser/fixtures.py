@@ -213,6 +213,15 @@ def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
     page.wait_for_url("**/home")
 
 
+def sign_out(page: Any) -> None:
+    """Sign out with the header's button, as a person handing over the computer would.
+
+    Clearing the browser's cookies is not the same: a response still on its way (an asset,
+    say) can set the session cookie again after they are cleared."""
+    click_and_load(page, page.get_by_role("button", name="Sign out"))
+    page.wait_for_url("**/sign-in**")
+
+
 def click_and_load(page: Any, target: Any) -> None:
     """Click a link or button and wait until the page it leads to has loaded.
 

@@ -23,6 +23,7 @@ from tests.browser.fixtures import (
     click_and_load,
     fill_date,
     sign_in,
+    sign_out,
 )
 
 pytestmark = pytest.mark.browser
@@ -54,7 +55,7 @@ def _spo_email(live_server: LiveServer, discussion_id: int) -> str:
 
 
 def test_a_high_risk_case_event_is_booked_recorded_and_signed_off_by_both(
-    page: Any, context: Any, live_server: LiveServer
+    page: Any, live_server: LiveServer
 ) -> None:
     today = london_today()
     sign_in(page, PRACTITIONER)
@@ -104,7 +105,7 @@ def test_a_high_risk_case_event_is_booked_recorded_and_signed_off_by_both(
     )
     click_and_load(page, page.get_by_role("button", name="Save proposal"))
     assert "Your proposal has been saved" in page.content()
-    context.clear_cookies()
+    sign_out(page)
 
     _the_meeting_happens(live_server, discussion_id)
 
@@ -142,7 +143,7 @@ def test_a_high_risk_case_event_is_booked_recorded_and_signed_off_by_both(
     assert_accessible(page, "SPO sign-off")
     click_and_load(page, page.get_by_role("button", name="Sign off the record"))
     assert "You have signed the record" in page.content()
-    context.clear_cookies()
+    sign_out(page)
 
     # The practitioner adds their reflection and signs: the record is complete.
     sign_in(page, PRACTITIONER)

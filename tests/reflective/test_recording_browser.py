@@ -23,6 +23,7 @@ from tests.browser.fixtures import (
     click_and_load,
     fill_date,
     sign_in,
+    sign_out,
 )
 
 pytestmark = pytest.mark.browser
@@ -71,7 +72,7 @@ def _book_yesterday(live_server: LiveServer) -> tuple[int, str]:
 
 
 def test_a_discussion_is_recorded_and_signed_off_by_both(
-    page: Any, context: Any, live_server: LiveServer
+    page: Any, live_server: LiveServer
 ) -> None:
     discussion_id, practitioner_email = _book_yesterday(live_server)
     record_url = f"/discussions/{discussion_id}/oversight-record"
@@ -84,7 +85,7 @@ def test_a_discussion_is_recorded_and_signed_off_by_both(
     click_and_load(page, page.get_by_role("button", name="Save proposal"))
     assert "Your proposal has been saved" in page.content()
     assert_accessible(page, "record page with a proposal")
-    context.clear_cookies()
+    sign_out(page)
 
     sign_in(page, ACCOUNTS["spo"])
     page.goto(f"/discussions/{discussion_id}/record")
@@ -111,7 +112,7 @@ def test_a_discussion_is_recorded_and_signed_off_by_both(
     assert_accessible(page, "SPO sign-off")
     click_and_load(page, page.get_by_role("button", name="Sign off the record"))
     assert "You have signed the record" in page.content()
-    context.clear_cookies()
+    sign_out(page)
 
     sign_in(page, practitioner_email)
     page.goto(f"/discussions/{discussion_id}/reflection")
