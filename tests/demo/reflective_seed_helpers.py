@@ -7,46 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from flask import Flask
-from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import select
 
 from learning_app.accounts.models import User
 from learning_app.demo import reflective_text
-from learning_app.demo.seed import DEFAULT_DEMO_PASSWORD, seed_demo
-from learning_app.extensions import db
 from learning_app.reflective.models import CaseEvent, Discussion, Leave, SpoCapacity
-from tests.conftest import _TestScopedSession
+from tests.demo.seeding import count, seed_once  # noqa: F401  (used by the tests)
 
 DAYS = (date(2026, 5, 1), date(2026, 12, 18))
-
-
-def seed_once(app: Flask, day: date) -> Iterator[tuple]:
-    """Seed the demo on ``day`` in a transaction of its own; yield (session, summary, day),
-    then roll it all back. For a module-scoped fixture."""
-    with app.app_context():
-        engine = db.engine
-    connection = engine.connect()
-    transaction = connection.begin()
-    original = db.session
-    session = _TestScopedSession(
-        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-        scopefunc=lambda: "reflective-seed",
-    )
-    db.session = session
-    try:
-        with app.app_context():
-            summary = seed_demo(DEFAULT_DEMO_PASSWORD, day)
-            yield session, summary, day
-    finally:
-        session.really_remove()
-        db.session = original
-        transaction.rollback()
-        connection.close()
-
-
-def count(session, model, *where) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def user(session, local_part: str) -> User:

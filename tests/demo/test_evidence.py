@@ -14,7 +14,6 @@ from statistics import mean
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
 from learning_app.accounts.constants import Band, Role
 from learning_app.accounts.models import RoleAssignment, User
@@ -24,7 +23,6 @@ from learning_app.core.personal_data import personal_data_problems
 from learning_app.demo import evidence_text
 from learning_app.demo.evidence_plan import RISK_SKILLS
 from learning_app.demo.seed import DEFAULT_DEMO_PASSWORD, PDU_NAME, seed_demo
-from learning_app.extensions import db
 from learning_app.framework.queries import published_version
 from learning_app.observations.models import (
     AuditAnswer,
@@ -40,7 +38,7 @@ from learning_app.observations.questions import QUESTIONS
 from learning_app.org.models import Pdu
 from learning_app.profiles.models import SkillProfileRecord
 from learning_app.reflective.models import Discussion
-from tests.conftest import _TestScopedSession
+from tests.demo.seeding import count, seed_once
 
 TODAY = date(2026, 5, 1)
 EVIDENCE_TABLES = (
@@ -62,34 +60,13 @@ EVIDENCE_TABLES = (
 @pytest.fixture(scope="module")
 def seeded(app: Flask) -> Iterator:
     """The demo, seeded once for the module; rolled back afterwards."""
-    with app.app_context():
-        engine = db.engine
-    connection = engine.connect()
-    transaction = connection.begin()
-    original = db.session
-    session = _TestScopedSession(
-        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-        scopefunc=lambda: "evidence",
-    )
-    db.session = session
-    try:
-        with app.app_context():
-            summary = seed_demo(DEFAULT_DEMO_PASSWORD, TODAY)
-            yield session, summary
-    finally:
-        session.really_remove()
-        db.session = original
-        transaction.rollback()
-        connection.close()
+    for session, summary, _day in seed_once(app, TODAY):
+        yield session, summary
 
 
 @pytest.fixture
 def session(seeded):
     return seeded[0]
-
-
-def count(session, model, *where) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def practitioners(session) -> list[User]:

@@ -6,7 +6,7 @@ import random
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learning_app.accounts.constants import Band, Role, months_between
 from learning_app.accounts.models import RoleAssignment, User
@@ -24,6 +24,7 @@ from learning_app.demo.seed import (
 from learning_app.framework.models import FrameworkVersion
 from learning_app.framework.queries import published_version
 from learning_app.org.models import Pdu, Region, Team, TeamMembership
+from tests.demo.seeding import count
 
 TODAY = date(2026, 5, 1)
 PASSWORD = DEFAULT_DEMO_PASSWORD
@@ -36,10 +37,6 @@ def demo_users(session) -> list[User]:
 
 def user(session, email: str) -> User:
     return session.scalar(select(User).where(User.email == email))
-
-
-def count(session, model, *where) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def role_holders(session, role: Role) -> list[RoleAssignment]:

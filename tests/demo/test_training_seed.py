@@ -13,15 +13,13 @@ from statistics import mean
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import select
 
 from learning_app.accounts.models import User
 from learning_app.core.personal_data import personal_data_problems
 from learning_app.core.time import LONDON
 from learning_app.demo.seed import DEFAULT_DEMO_PASSWORD, seed_demo
 from learning_app.demo.training import COMPLETED_DAYS_AGO, VENUES, comparison_day, windows
-from learning_app.extensions import db
 from learning_app.framework.queries import published_version
 from learning_app.observations.models import Observation, ObservationRating
 from learning_app.training.advice import recommendations_for
@@ -34,7 +32,7 @@ from learning_app.training.models import (
     PlanStatus,
     TrainingModule,
 )
-from tests.conftest import _TestScopedSession
+from tests.demo.seeding import count, seed_once
 
 TODAY = date(2026, 5, 1)  # a Friday in the second calendar quarter
 QUARTER_START = date(2026, 4, 1)
@@ -46,34 +44,13 @@ LIVE = (PlanStatus.RECOMMENDED, PlanStatus.PLANNED, PlanStatus.BOOKED)
 @pytest.fixture(scope="module")
 def seeded(app: Flask) -> Iterator:
     """The demo, seeded once for the module; rolled back afterwards."""
-    with app.app_context():
-        engine = db.engine
-    connection = engine.connect()
-    transaction = connection.begin()
-    original = db.session
-    session = _TestScopedSession(
-        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-        scopefunc=lambda: "training-seed",
-    )
-    db.session = session
-    try:
-        with app.app_context():
-            summary = seed_demo(DEFAULT_DEMO_PASSWORD, TODAY)
-            yield session, summary
-    finally:
-        session.really_remove()
-        db.session = original
-        transaction.rollback()
-        connection.close()
+    for session, summary, _day in seed_once(app, TODAY):
+        yield session, summary
 
 
 @pytest.fixture
 def session(seeded):
     return seeded[0]
-
-
-def count(session, model, *where) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def user(session, local_part: str) -> User:
