@@ -16,7 +16,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from learning_app.accounts.constants import Role
-from learning_app.accounts.models import RoleAssignment, User
+from learning_app.accounts.models import User
+from learning_app.assessments.queries import practitioners_of_teams
 from learning_app.core.policy import spo_team_ids
 from learning_app.core.time import aware, london_date
 from learning_app.extensions import db
@@ -80,21 +81,8 @@ def team_practitioners(spo: User) -> list[User]:
     team_ids = spo_team_ids(spo)
     if not team_ids:
         return []
-    practitioner_ids = select(RoleAssignment.user_id).where(
-        RoleAssignment.role == Role.PRACTITIONER.value
-    )
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.team_id.in_(sorted(team_ids)),
-                User.active.is_(True),
-                User.id.in_(practitioner_ids),
-                User.id != spo.id,
-            )
-            .order_by(User.name, User.id)
-        )
-    )
+    statement = practitioners_of_teams(sorted(team_ids)).where(User.id != spo.id)
+    return list(db.session.scalars(statement.order_by(User.name, User.id)))
 
 
 def _team_member_ids(spo: User):

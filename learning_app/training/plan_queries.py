@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from learning_app.accounts.constants import Role
-from learning_app.accounts.models import RoleAssignment, User
+from learning_app.accounts.models import User
+from learning_app.assessments.queries import practitioners_of_teams
 from learning_app.extensions import db
 from learning_app.org.models import Team
 from learning_app.training.advice import recommendations_for
@@ -226,18 +226,7 @@ def team_practitioners(team_ids: Collection[int], exclude_id: int | None = None)
     """Active practitioners whose current team is one of ``team_ids``, by name."""
     if not team_ids:
         return []
-    practitioner_ids = select(RoleAssignment.user_id).where(
-        RoleAssignment.role == Role.PRACTITIONER.value
-    )
-    stmt = (
-        select(User)
-        .where(
-            User.team_id.in_(list(team_ids)),
-            User.active.is_(True),
-            User.id.in_(practitioner_ids),
-        )
-        .order_by(User.name, User.id)
-    )
+    stmt = practitioners_of_teams(list(team_ids)).order_by(User.name, User.id)
     if exclude_id is not None:
         stmt = stmt.where(User.id != exclude_id)
     return list(db.session.scalars(stmt))
