@@ -124,7 +124,11 @@ def _register_blueprints(app: Flask) -> None:
     from learning_app.admin.framework_views import bp as admin_framework_bp
     from learning_app.admin.org_views import bp as admin_org_bp
     from learning_app.admin.rules_views import bp as admin_rules_bp
+    from learning_app.admin.token_views import bp as admin_tokens_bp
     from learning_app.admin.user_views import bp as admin_users_bp
+    from learning_app.analytics.oversight_views import bp as analytics_oversight_bp
+    from learning_app.analytics.views import bp as analytics_bp
+    from learning_app.api.views import bp as api_bp
     from learning_app.assessments.cycle_views import bp as cycles_bp
     from learning_app.assessments.views import bp as self_assessment_bp
     from learning_app.core.pages import bp as pages_bp
@@ -171,12 +175,18 @@ def _register_blueprints(app: Flask) -> None:
         admin_framework_bp,
         admin_rules_bp,
         admin_audit_bp,
+        admin_tokens_bp,
+        analytics_bp,
+        analytics_oversight_bp,
+        api_bp,
     ):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from learning_app.accounts.cli import register_cli as register_accounts_cli
+    from learning_app.analytics.cli import register_cli as register_analytics_cli
+    from learning_app.bench.cli import register_cli as register_bench_cli
     from learning_app.demo.cli import register_cli as register_demo_cli
     from learning_app.framework.cli import register_cli as register_framework_cli
     from learning_app.observations.cli import register_cli as register_retention_cli
@@ -191,6 +201,8 @@ def _register_cli(app: Flask) -> None:
     register_retention_cli(app)
     register_training_cli(app)
     register_scheduler_cli(app)
+    register_analytics_cli(app)
+    register_bench_cli(app)
 
 
 def _register_context(app: Flask) -> None:
