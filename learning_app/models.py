@@ -1,6 +1,7 @@
 """Import every model so that Alembic and the app see the whole schema."""
 
 from learning_app.accounts.models import RoleAssignment, User  # noqa: F401
+from learning_app.analytics.models import AnalyticsCell  # noqa: F401
 from learning_app.assessments.models import LearningCycle, SelfAssessment, SelfRating  # noqa: F401
 from learning_app.core.audit import AuditEvent  # noqa: F401
 from learning_app.framework.models import (  # noqa: F401

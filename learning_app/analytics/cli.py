@@ -6,11 +6,28 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from learning_app.analytics.rollups import refresh_all, take_snapshot
+from learning_app.core.time import london_today
+from learning_app.extensions import db
+
 analytics_cli = AppGroup("analytics", help="Learning-analysis rollups and quarterly snapshots.")
+
+
+@analytics_cli.command("refresh")
+def refresh_command() -> None:
+    """Recompute the live rollups of every PDU from the stored profiles."""
+    rows = refresh_all(london_today(), progress=lambda _pdu: db.session.commit())
+    db.session.commit()
+    click.echo(f"Refreshed the analytics rollups: {rows} rows")
+
+
+@analytics_cli.command("snapshot")
+def snapshot_command() -> None:
+    """Copy the live rollups into this quarter's snapshot (replacing one taken earlier)."""
+    period, rows = take_snapshot(london_today())
+    db.session.commit()
+    click.echo(f"Took the {period} snapshot: {rows} rows")
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(analytics_cli)
-
-
-__all__ = ["analytics_cli", "click", "register_cli"]

@@ -46,6 +46,9 @@ def rebuild_command(as_of: datetime | None) -> None:
             bar.update(count)
 
         rebuilt = rebuild_all(day, progress=done)
+    from learning_app.analytics.rollups import refresh_all
+
+    refresh_all(day)
     db.session.commit()
     people = "practitioner" if rebuilt == 1 else "practitioners"
     click.echo(f"Rebuilt the profiles of {rebuilt} {people} as of {day.isoformat()}")

@@ -145,6 +145,10 @@ def handle_evidence_changed(
     if not isinstance(sender, User) or not sender.has_role(Role.PRACTITIONER):
         return
     refresh_profiles(sender, skill_slugs, as_of=kw.get("as_of"))
+    # The heatmaps read rollups of the profiles: keep the practitioner's PDU current.
+    from learning_app.analytics.rollups import refresh_for_practitioner
+
+    refresh_for_practitioner(sender, kw.get("as_of"))
 
 
 def connect_signals() -> None:

@@ -116,11 +116,20 @@ def cycle_emails() -> str:
 
 
 def rebuild_profiles() -> str:
+    from learning_app.analytics.rollups import refresh_all
     from learning_app.profiles.services import rebuild_all
 
     # Commit each batch of practitioners as it is done, as ``flask profiles rebuild`` does.
     rebuilt = rebuild_all(london_today(), progress=lambda _count: db.session.commit())
-    return f"rebuilt the profiles of {rebuilt} practitioners"
+    refresh_all(london_today(), progress=lambda _pdu: db.session.commit())
+    return f"rebuilt the profiles of {rebuilt} practitioners and the analytics rollups"
+
+
+def analytics_snapshot() -> str:
+    from learning_app.analytics.rollups import take_snapshot
+
+    period, rows = take_snapshot(london_today())
+    return f"snapshot {period}: {rows} rows"
 
 
 JOBS: dict[str, Job] = {
@@ -183,6 +192,13 @@ JOBS: dict[str, Job] = {
             {"hour": 1, "minute": 0},
             # Heavy; a day-old profile is put right the next night.
             catch_up=False,
+        ),
+        Job(
+            "analytics-snapshot",
+            "Copy the learning-analysis rollups into this quarter's snapshot, for trends",
+            analytics_snapshot,
+            "cron",
+            {"hour": 1, "minute": 45},
         ),
     )
 }

@@ -36,6 +36,7 @@ def test_the_jobs_and_their_ids():
         "send-outbox",
         "cycle-emails",
         "rebuild-profiles",
+        "analytics-snapshot",
     ]
     assert JOBS["send-outbox"].schedule == "every minute"
     assert JOBS["send-reminders"].schedule == "every hour at 05 minutes past"

@@ -1,0 +1,70 @@
+"""Rollups of the stored skill profiles, for the learning-analysis pages.
+
+One row per period, team, grade, experience band and skill holds the sums that every
+heatmap metric needs, so a national heatmap adds up a few thousand rows rather than a
+third of a million profiles. Period ``live`` is kept current with the profiles; a
+quarter (``2026-Q4``) is a snapshot of the live rows taken during that quarter.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learning_app.extensions import db
+
+LIVE = "live"
+
+
+class AnalyticsCell(db.Model):
+    __tablename__ = "analytics_cells"
+    __table_args__ = (
+        Index("ix_analytics_cells_period_region", "period", "region_id", "pdu_id"),
+        Index("ix_analytics_cells_period_pdu", "period", "pdu_id"),
+    )
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    grade: Mapped[str] = mapped_column(String(10), primary_key=True)
+    # '' when the grade has no experience band.
+    band: Mapped[str] = mapped_column(String(20), primary_key=True)
+    skill_slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    # Copied from the team so a query groups without joins.
+    pdu_id: Mapped[int] = mapped_column(Integer)
+    region_id: Mapped[int] = mapped_column(Integer)
+    site: Mapped[str] = mapped_column(String(120))
+
+    people: Mapped[int] = mapped_column(Integer)
+    gap_sum: Mapped[float] = mapped_column(Float)
+    priority_sum: Mapped[float] = mapped_column(Float)
+    below_target: Mapped[int] = mapped_column(Integer)
+    observed_n: Mapped[int] = mapped_column(Integer)
+    observed_sum: Mapped[float] = mapped_column(Float)
+    self_n: Mapped[int] = mapped_column(Integer)
+    self_sum: Mapped[float] = mapped_column(Float)
+    both_n: Mapped[int] = mapped_column(Integer)
+    blind_spots: Mapped[int] = mapped_column(Integer)
+    with_evidence: Mapped[int] = mapped_column(Integer)
+    level_1: Mapped[int] = mapped_column(Integer)
+    level_2: Mapped[int] = mapped_column(Integer)
+    level_3: Mapped[int] = mapped_column(Integer)
+    level_4: Mapped[int] = mapped_column(Integer)
+
+
+SUM_COLUMNS = (
+    "people",
+    "gap_sum",
+    "priority_sum",
+    "below_target",
+    "observed_n",
+    "observed_sum",
+    "self_n",
+    "self_sum",
+    "both_n",
+    "blind_spots",
+    "with_evidence",
+    "level_1",
+    "level_2",
+    "level_3",
+    "level_4",
+)

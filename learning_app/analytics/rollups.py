@@ -1,0 +1,183 @@
+"""Keep the analytics rollups (``AnalyticsCell``) current with the stored profiles.
+
+``refresh_pdu`` recomputes the live rows of one PDU from its practitioners' profiles:
+it runs in the transaction that changed a profile (through ``evidence_changed``), so a
+heatmap shows an observation the moment it is saved. The PDU's row is locked first on
+PostgreSQL, so two changes in one PDU queue rather than race. ``refresh_all`` does every
+PDU, after the nightly profile rebuild (experience bands and decay move numbers with
+time). ``take_snapshot`` copies the live rows into the current quarter's period.
+
+Nothing here commits: callers own the transaction.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, insert, literal, select
+
+from learning_app.accounts.constants import Role, experience_band
+from learning_app.accounts.models import RoleAssignment, User
+from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell
+from learning_app.core.time import london_today
+from learning_app.extensions import db
+from learning_app.org.models import Pdu, Team
+from learning_app.profiles.models import SkillProfileRecord
+
+
+def quarter_of(day: date) -> str:
+    """The period name of the quarter holding ``day``: ``2026-Q4``."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_end(period: str) -> date:
+    """The last day of a quarter period (``2026-Q4`` ends on 31 December 2026)."""
+    year, quarter = int(period[:4]), int(period[-1])
+    if quarter == 4:
+        return date(year, 12, 31)
+    return date.fromordinal(date(year, quarter * 3 + 1, 1).toordinal() - 1)
+
+
+def _level_bucket(level: float) -> int:
+    return min(4, max(1, math.floor(level + 0.5)))
+
+
+def _empty_sums() -> dict[str, Any]:
+    return dict.fromkeys(SUM_COLUMNS, 0)
+
+
+def add_profile(sums: dict[str, Any], record: Any) -> None:
+    """Add one profile (a ``SkillProfileRecord`` or a row with its fields) to ``sums``."""
+    sums["people"] += 1
+    sums["gap_sum"] += record.gap
+    sums["priority_sum"] += record.priority
+    sums["below_target"] += 1 if record.gap > 0 else 0
+    if record.observed_level is not None:
+        sums["observed_n"] += 1
+        sums["observed_sum"] += record.observed_level
+    if record.self_level is not None:
+        sums["self_n"] += 1
+        sums["self_sum"] += record.self_level
+    if record.observed_level is not None and record.self_level is not None:
+        sums["both_n"] += 1
+        sums["blind_spots"] += 1 if record.blind_spot else 0
+    sums["with_evidence"] += 0 if record.evidence_gap else 1
+    if record.level is not None:
+        sums[f"level_{_level_bucket(record.level)}"] += 1
+
+
+def _practitioner_rows(team_ids: Iterable[int]):
+    is_practitioner = select(RoleAssignment.id).where(
+        RoleAssignment.user_id == User.id, RoleAssignment.role == Role.PRACTITIONER.value
+    )
+    return db.session.execute(
+        select(
+            User.team_id,
+            User.grade,
+            User.qualified_on,
+            SkillProfileRecord.skill_slug,
+            SkillProfileRecord.gap,
+            SkillProfileRecord.priority,
+            SkillProfileRecord.observed_level,
+            SkillProfileRecord.self_level,
+            SkillProfileRecord.blind_spot,
+            SkillProfileRecord.evidence_gap,
+            SkillProfileRecord.level,
+        )
+        .join(SkillProfileRecord, SkillProfileRecord.practitioner_id == User.id)
+        .where(User.active.is_(True), User.team_id.in_(list(team_ids)), is_practitioner.exists())
+    )
+
+
+def refresh_pdu(pdu_id: int, today: date | None = None) -> int:
+    """Recompute the live rows of one PDU; return how many rows it now has."""
+    today = today or london_today()
+    db.session.execute(select(Pdu.id).where(Pdu.id == pdu_id).with_for_update())
+    pdu = db.session.get(Pdu, pdu_id)
+    if pdu is None:
+        return 0
+    teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.pdu_id == pdu_id))}
+    sums: dict[tuple, dict[str, Any]] = defaultdict(_empty_sums)
+    if teams:
+        for row in _practitioner_rows(teams):
+            band = experience_band(row.grade, row.qualified_on, today)
+            key = (row.team_id, row.grade, band.value if band else "", row.skill_slug)
+            add_profile(sums[key], row)
+    db.session.execute(
+        delete(AnalyticsCell)
+        .where(AnalyticsCell.period == LIVE, AnalyticsCell.pdu_id == pdu_id)
+        .execution_options(synchronize_session=False)
+    )
+    rows = [
+        {
+            "period": LIVE,
+            "team_id": team_id,
+            "grade": grade,
+            "band": band,
+            "skill_slug": slug,
+            "pdu_id": pdu_id,
+            "region_id": pdu.region_id,
+            "site": teams[team_id].site,
+            **values,
+        }
+        for (team_id, grade, band, slug), values in sums.items()
+    ]
+    if rows:
+        db.session.execute(insert(AnalyticsCell), rows)
+    return len(rows)
+
+
+def refresh_all(today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
+    """Recompute the live rows of every PDU; ``progress`` is called after each PDU."""
+    total = 0
+    for pdu_id in db.session.scalars(select(Pdu.id).order_by(Pdu.id)).all():
+        total += refresh_pdu(pdu_id, today)
+        if progress is not None:
+            progress(pdu_id)
+    return total
+
+
+def refresh_for_practitioner(practitioner: User, today: date | None = None) -> None:
+    """Bring the live rows of the practitioner's PDU up to date (no team: nothing)."""
+    if practitioner.team_id is None:
+        return
+    pdu_id = db.session.scalar(select(Team.pdu_id).where(Team.id == practitioner.team_id))
+    if pdu_id is not None:
+        refresh_pdu(pdu_id, today)
+
+
+def take_snapshot(today: date | None = None) -> tuple[str, int]:
+    """Copy the live rows into the period of the quarter holding ``today``.
+
+    Taken again in the same quarter, the snapshot is replaced, so the current quarter
+    shows the quarter so far and a quarter's figures freeze when it ends.
+    """
+    period = quarter_of(today or london_today())
+    db.session.execute(
+        delete(AnalyticsCell)
+        .where(AnalyticsCell.period == period)
+        .execution_options(synchronize_session=False)
+    )
+    columns = [c.name for c in AnalyticsCell.__table__.columns if c.name != "period"]
+    live = select(*(getattr(AnalyticsCell, c) for c in columns)).where(AnalyticsCell.period == LIVE)
+    db.session.execute(
+        insert(AnalyticsCell).from_select(
+            ["period", *columns],
+            select(literal(period), *(live.subquery().c[c] for c in columns)),
+        )
+    )
+    count = db.session.scalar(
+        select(func.count()).select_from(AnalyticsCell).where(AnalyticsCell.period == period)
+    )
+    return period, count or 0
+
+
+def periods() -> list[str]:
+    """The quarters that have a snapshot, oldest first."""
+    return sorted(
+        p for p in db.session.scalars(select(AnalyticsCell.period).distinct()) if p != LIVE
+    )
