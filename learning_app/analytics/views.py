@@ -1,7 +1,251 @@
-"""Pages under /analytics."""
+"""The learning-analysis heatmap, for L&D leads and leaders (their units) and SPOs (their teams).
+
+Every choice is a GET parameter, so a view can be bookmarked and shared:
+``unit`` (``pdu-3``; empty: everything the reader looks after), ``grouping``,
+``metric``, ``grade``, ``band``, ``period`` (``live`` or a quarter's snapshot),
+``sort`` (a skill slug or ``all``) and ``order`` (``asc`` or ``desc``). A unit outside
+the reader's scope answers 404; any other value that is not one of the choices is
+named in an error summary and the page shows its default instead.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import select
+
+from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Role
+from learning_app.analytics.heatmap import (
+    ALL,
+    DEFAULT_GROUPING,
+    DEFAULT_METRIC,
+    GRADES,
+    GROUPINGS,
+    METRICS,
+    Filters,
+    Heatmap,
+    build_unit_heatmap,
+    priorities,
+    sort_rows,
+)
+from learning_app.analytics.models import LIVE
+from learning_app.analytics.rollups import periods, quarter_end
+from learning_app.core.policy import allow, spo_team_ids
+from learning_app.core.requests import current_actor
+from learning_app.core.time import london_today
+from learning_app.extensions import db
+from learning_app.org.models import Team
+from learning_app.org.units import Unit, unit_key, unit_scope
+from learning_app.training import exports
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
+
+READERS = (Role.LD_LEAD, Role.LEADER, Role.SPO)
+UNIT_ROLES = (Role.LD_LEAD, Role.LEADER)
+
+
+@dataclass
+class Selection:
+    """What the reader asked to see, checked against what they may see."""
+
+    units: list[Unit]
+    unit: Unit | None
+    team_ids: set[int]
+    own_teams: set[int]
+    grouping: str = DEFAULT_GROUPING
+    metric: str = DEFAULT_METRIC
+    filters: Filters = field(default_factory=Filters)
+    sort: str = ""
+    descending: bool = True
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def suppress(self) -> bool:
+        # A group's own SPO sees their own team as it is.
+        return not (self.team_ids and self.team_ids <= self.own_teams)
+
+    @property
+    def unit_label(self) -> str:
+        return self.unit.label if self.unit is not None else "All the units you look after"
+
+    def args(self, **changes: str) -> dict[str, str]:
+        """The query string of this view, with ``changes``; defaults are left out."""
+        values = {
+            "unit": unit_key(self.unit) if self.unit is not None else "",
+            "grouping": self.grouping if self.grouping != DEFAULT_GROUPING else "",
+            "metric": self.metric if self.metric != DEFAULT_METRIC else "",
+            "grade": self.filters.grade,
+            "band": self.filters.band,
+            "period": self.filters.period if self.filters.period != LIVE else "",
+            "sort": self.sort,
+            "order": "" if self.descending else "asc",
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+CHOICE_ERRORS = {
+    "grouping": "Choose how to group the rows from the list",
+    "metric": "Choose a measure from the list",
+    "grade": "Choose a grade from the list",
+    "band": "Choose an experience band from the list",
+    "period": "Choose a date from the list of snapshots",
+    "order": "Choose ascending or descending order",
+}
+
+
+def _choice(name: str, allowed, default: str, errors: list) -> str:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    if value not in allowed:
+        errors.append((name, CHOICE_ERRORS[name]))
+        return default
+    return value
+
+
+def selection() -> Selection:
+    actor = current_actor()
+    scope = unit_scope(actor, *UNIT_ROLES)
+    own = spo_team_ids(actor)
+    units: list[Unit] = list(scope.units)
+    known = {unit_key(u) for u in units}
+    if own:
+        for team in db.session.scalars(select_teams(own)):
+            if unit_key(team) not in known:
+                units.append(team)
+    key = request.args.get("unit", "").strip()
+    unit = None
+    if key:
+        unit = next((u for u in units if unit_key(u) == key), None) if len(key) <= 40 else None
+        if unit is None:
+            abort(404)
+    if unit is None:
+        team_ids = scope.team_ids() | own
+    elif isinstance(unit, Team) and unit.id in own and not scope.unit_by_key(key):
+        team_ids = {unit.id}
+    else:
+        team_ids = scope.team_ids(unit)
+    errors: list[tuple[str, str]] = []
+    grouping = _choice("grouping", GROUPINGS, DEFAULT_GROUPING, errors)
+    metric = _choice("metric", METRICS, DEFAULT_METRIC, errors)
+    grade = _choice("grade", {g.value for g in GRADES}, "", errors)
+    band = _choice("band", {b.value for b in BAND_ORDER}, "", errors)
+    period = _choice("period", {LIVE, *periods()}, LIVE, errors)
+    order = _choice("order", {"asc", "desc"}, "desc", errors)
+    return Selection(
+        units=units,
+        unit=unit,
+        team_ids=team_ids,
+        own_teams=own,
+        grouping=grouping,
+        metric=metric,
+        filters=Filters(grade=grade, band=band, period=period),
+        sort=request.args.get("sort", "").strip()[:60],
+        descending=order == "desc",
+        errors=errors,
+    )
+
+
+def select_teams(ids):
+    return select(Team).where(Team.id.in_(list(ids))).order_by(Team.name, Team.id)
+
+
+def _heatmap(chosen: Selection) -> Heatmap:
+    heatmap = build_unit_heatmap(
+        chosen.unit,
+        chosen.team_ids,
+        chosen.grouping,
+        chosen.metric,
+        chosen.filters,
+        chosen.suppress,
+    )
+    if chosen.sort:
+        sort_rows(heatmap, chosen.sort, chosen.descending)
+    return heatmap
+
+
+def heat_level(metric_key: str, value: float | None) -> int | None:
+    """0 (least concern) to 4 (most), for the colour of a cell; None when not shown."""
+    if value is None:
+        return None
+    metric = METRICS[metric_key]
+    if metric.percent:
+        share = value / 100
+    elif metric.key == "mean-gap":
+        share = min(value / 2, 1)
+    else:  # a level from 1 to 4
+        share = (value - 1) / 3
+    if not metric.higher_is_worse:
+        share = 1 - share
+    return min(4, max(0, int(share * 5)))
+
+
+def cell_text(metric_key: str, figure) -> str:
+    """A figure as the page and the downloads show it."""
+    if figure.hidden:
+        return "fewer than 5" if figure.reason == "primary" else "hidden"
+    if figure.value is None:
+        return "no data"
+    if METRICS[metric_key].percent:
+        return f"{figure.value:.0f}%"
+    return f"{figure.value:.2f}"
+
+
+def period_label(period: str) -> str:
+    if period == LIVE:
+        return "Today"
+    return f"{period[:4]} quarter {period[-1]} (to {quarter_end(period).strftime('%-d %B %Y')})"
+
+
+@bp.get("/")
+@allow(*READERS)
+def heatmap():
+    chosen = selection()
+    result = _heatmap(chosen)
+    return render_template(
+        "analytics/heatmap.html",
+        chosen=chosen,
+        heatmap=result,
+        priorities=priorities(result),
+        groupings=GROUPINGS,
+        metric_choices=[(m.key, m.label) for m in METRICS.values()],
+        grades=[(g.value, GRADE_LABELS[g]) for g in GRADES],
+        bands=[(b.value, BAND_LABELS[b]) for b in BAND_ORDER],
+        periods=[(LIVE, period_label(LIVE))] + [(p, period_label(p)) for p in reversed(periods())],
+        unit_choices=[(unit_key(u), u.label) for u in chosen.units],
+        heat_level=heat_level,
+        cell_text=cell_text,
+        ALL=ALL,
+    ), (400 if chosen.errors else 200)
+
+
+def export_table(chosen: Selection, result: Heatmap) -> tuple[list[str], list[list]]:
+    """The header and rows of a download: the cells exactly as the page shows them."""
+    header = [GROUPINGS[chosen.grouping]]
+    for column in result.columns:
+        header += [f"{column.name}", f"{column.name} (n)"]
+    header += ["All skills", "All skills (n)"]
+    rows = []
+    for row in [*result.rows, result.total]:
+        line: list = [row.label]
+        for slug in [*(c.slug for c in result.columns), ALL]:
+            figure = row.figures[slug]
+            line += [cell_text(chosen.metric, figure), "" if figure.hidden else figure.n]
+        rows.append(line)
+    return header, rows
+
+
+@bp.get("/heatmap.<any(csv, xlsx):fmt>")
+@allow(*READERS)
+def heatmap_export(fmt: str) -> Response:
+    chosen = selection()
+    if chosen.errors:
+        abort(400)
+    result = _heatmap(chosen)
+    header, rows = export_table(chosen, result)
+    name = exports.filename("heatmap", london_today(), fmt)
+    if fmt == "csv":
+        return exports.csv_response(name, header, rows)
+    return exports.xlsx_response(name, "Heatmap", header, rows)

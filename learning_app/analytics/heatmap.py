@@ -1,0 +1,362 @@
+"""The learning-analysis heatmap: a metric for each group of practitioners and skill.
+
+The numbers come from the rollups (``analytics.models.AnalyticsCell``): one query adds
+up the rows of the teams in view, grouped by the chosen grouping and skill. Columns are
+the skills of the published framework in domain order, with an "All skills" column; a
+total row covers everyone in view. Suppression (``analytics.suppression``) is applied
+unless the reader is the SPO of every team in view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Band, Grade
+from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell
+from learning_app.analytics.suppression import (
+    THRESHOLD,
+    Figure,
+    hide_complements,
+    hide_differences,
+    hide_small,
+)
+from learning_app.extensions import db
+from learning_app.framework.models import Domain
+from learning_app.org.models import Pdu, Region, Team
+from learning_app.org.units import Unit
+from learning_app.profiles.services import published_skills
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    # The sum column counted, and the column of people it is over.
+    numerator: str
+    denominator: str
+    percent: bool
+    # True when a higher value is a bigger concern (it decides the colour scale).
+    higher_is_worse: bool
+
+    def value(self, sums: dict[str, Any]) -> float | None:
+        n = sums.get(self.denominator, 0)
+        if not n:
+            return None
+        value = sums.get(self.numerator, 0) / n
+        return value * 100 if self.percent else value
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("mean-gap", "Mean gap to target (levels)", "gap_sum", "people", False, True),
+        Metric("below-target", "% below target", "below_target", "people", True, True),
+        Metric("observed", "Mean observed level", "observed_sum", "observed_n", False, False),
+        Metric("self", "Mean self-assessed level", "self_sum", "self_n", False, False),
+        Metric("blind-spots", "% blind spots", "blind_spots", "both_n", True, True),
+        Metric("evidence", "% with enough evidence", "with_evidence", "people", True, False),
+    )
+}
+DEFAULT_METRIC = "mean-gap"
+
+GROUPINGS: dict[str, str] = {
+    "team": "Team",
+    "pdu": "PDU",
+    "region": "Region",
+    "site": "Site",
+    "grade": "Grade",
+    "band": "Experience band",
+}
+DEFAULT_GROUPING = "team"
+_GROUP_COLUMNS = {
+    "team": AnalyticsCell.team_id,
+    "pdu": AnalyticsCell.pdu_id,
+    "region": AnalyticsCell.region_id,
+    "site": AnalyticsCell.site,
+    "grade": AnalyticsCell.grade,
+    "band": AnalyticsCell.band,
+}
+GRADES = [g for g in Grade if g is not Grade.SPO]
+ALL = "all"
+
+
+@dataclass
+class Column:
+    slug: str
+    name: str
+    domain: str
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    figures: dict[str, Figure] = field(default_factory=dict)
+    # The unit a drill-down from this row looks at (None: the view's own unit).
+    unit_key: str | None = None
+
+
+@dataclass
+class Heatmap:
+    metric: Metric
+    grouping: str
+    columns: list[Column]
+    rows: list[Row]
+    total: Row
+    suppressed: bool
+    sums: dict[tuple[str, str], dict[str, Any]] = field(repr=False, default_factory=dict)
+
+    @property
+    def domains(self) -> list[tuple[str, int]]:
+        """(domain name, number of skill columns) in order, for the header row."""
+        spans: list[tuple[str, int]] = []
+        for column in self.columns:
+            if spans and spans[-1][0] == column.domain:
+                spans[-1] = (column.domain, spans[-1][1] + 1)
+            else:
+                spans.append((column.domain, 1))
+        return spans
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(f.hidden for row in [*self.rows, self.total] for f in row.figures.values())
+
+
+@dataclass(frozen=True)
+class Filters:
+    grade: str = ""
+    band: str = ""
+    period: str = LIVE
+
+
+def columns() -> list[Column]:
+    skills = published_skills()
+    domains = dict(
+        db.session.execute(
+            select(Domain.id, Domain.name).where(Domain.id.in_({s.domain_id for s in skills}))
+        ).all()
+    )
+    return [Column(s.slug, s.name, domains.get(s.domain_id, "")) for s in skills]
+
+
+def _sums(
+    team_ids: Collection[int], grouping: str, filters: Filters
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Sums per (group key, skill slug), plus (ALL, slug) for everyone in view."""
+    if not team_ids:
+        return {}
+    group = _GROUP_COLUMNS[grouping]
+    statement = (
+        select(
+            group,
+            AnalyticsCell.skill_slug,
+            *(func.sum(getattr(AnalyticsCell, c)).label(c) for c in SUM_COLUMNS),
+        )
+        .where(AnalyticsCell.period == filters.period, AnalyticsCell.team_id.in_(list(team_ids)))
+        .group_by(group, AnalyticsCell.skill_slug)
+    )
+    if filters.grade:
+        statement = statement.where(AnalyticsCell.grade == filters.grade)
+    if filters.band:
+        statement = statement.where(AnalyticsCell.band == filters.band)
+    sums: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in db.session.execute(statement):
+        values = {c: getattr(row, c) or 0 for c in SUM_COLUMNS}
+        key = str(row[0])
+        sums[(key, row.skill_slug)] = values
+        for target in ((ALL, row.skill_slug), (key, ALL), (ALL, ALL)):
+            totals = sums.setdefault(target, dict.fromkeys(SUM_COLUMNS, 0))
+            for c in SUM_COLUMNS:
+                totals[c] += values[c]
+    return sums
+
+
+def _row_labels(grouping: str, keys: Collection[str]) -> list[tuple[str, str, str | None]]:
+    """(key, label, unit key for drill-down) of each group, in display order."""
+    if grouping in ("team", "pdu", "region"):
+        model = {"team": Team, "pdu": Pdu, "region": Region}[grouping]
+        ids = [int(k) for k in keys]
+        names = {
+            str(i): n
+            for i, n in db.session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+        }
+        ordered = sorted(names, key=lambda k: (names[k].lower(), int(k)))
+        return [(k, names[k], f"{grouping}-{k}") for k in ordered]
+    if grouping == "grade":
+        order = [g.value for g in GRADES]
+        return [
+            (k, GRADE_LABELS[Grade(k)], None)
+            for k in sorted(keys, key=lambda k: order.index(k) if k in order else 99)
+        ]
+    if grouping == "band":
+        order = [b.value for b in BAND_ORDER]
+        return [
+            (k, BAND_LABELS[Band(k)] if k else "No band", None)
+            for k in sorted(keys, key=lambda k: order.index(k) if k in order else 99)
+        ]
+    return [(k, k, None) for k in sorted(keys, key=str.lower)]
+
+
+def _figure(metric: Metric, sums: dict[str, Any] | None) -> Figure:
+    sums = sums or {}
+    return Figure(n=int(sums.get(metric.denominator, 0)), value=metric.value(sums))
+
+
+def build_heatmap(
+    team_ids: Collection[int],
+    grouping: str = DEFAULT_GROUPING,
+    metric_key: str = DEFAULT_METRIC,
+    filters: Filters | None = None,
+    suppress: bool = True,
+) -> Heatmap:
+    """The heatmap of the practitioners of ``team_ids``; ``suppress`` False for their SPO."""
+    filters = filters or Filters()
+    metric = METRICS[metric_key]
+    cols = columns()
+    slugs = [c.slug for c in cols]
+    sums = _sums(team_ids, grouping, filters)
+    keys = {k for (k, _slug) in sums if k != ALL}
+    rows = [
+        Row(key, label, {s: _figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
+        for key, label, unit in _row_labels(grouping, keys)
+    ]
+    total_figures = {s: _figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
+    total = Row(ALL, "Everyone in view", total_figures)
+    for row in [*rows, total]:
+        # "All skills" pools every skill, but it is still about the same people.
+        row.figures[ALL].n = max((row.figures[s].n for s in slugs), default=0)
+    heatmap = Heatmap(metric, grouping, cols, rows, total, suppress, sums)
+    if suppress:
+        _suppress(heatmap, team_ids, filters)
+    return heatmap
+
+
+def _suppress(heatmap: Heatmap, team_ids: Collection[int], filters: Filters) -> None:
+    every_row = [*heatmap.rows, heatmap.total]
+    hide_small(f for row in every_row for f in row.figures.values())
+    for dropped in ("grade", "band"):
+        if not getattr(filters, dropped):
+            continue
+        wider = Filters(
+            grade="" if dropped == "grade" else filters.grade,
+            band="" if dropped == "band" else filters.band,
+            period=filters.period,
+        )
+        wider_sums = _sums(team_ids, heatmap.grouping, wider)
+        denominator = heatmap.metric.denominator
+        for row in every_row:
+            hide_differences(
+                row.figures,
+                {s: int(wider_sums.get((row.key, s), {}).get(denominator, 0)) for s in row.figures},
+            )
+    slugs = [*(c.slug for c in heatmap.columns), ALL]
+    # A total is the cells of its line added up, so it is one more member of the line.
+    column_lines = [[row.figures[s] for row in every_row] for s in slugs]
+    row_lines = [[row.figures[s] for s in slugs] for row in every_row]
+    hide_complements([*column_lines, *row_lines])
+
+
+def _parent(unit: Unit) -> Unit | None:
+    if isinstance(unit, Team):
+        return unit.pdu
+    if isinstance(unit, Pdu):
+        return unit.region
+    return None
+
+
+def _teams_of(unit: Unit) -> set[int]:
+    if isinstance(unit, Team):
+        return {unit.id}
+    statement = select(Team.id)
+    if isinstance(unit, Pdu):
+        statement = statement.where(Team.pdu_id == unit.id)
+    else:
+        statement = statement.join(Pdu).where(Pdu.region_id == unit.id)
+    return set(db.session.scalars(statement))
+
+
+_LEVELS = {Team: "team", Pdu: "pdu", Region: "region"}
+
+
+def build_unit_heatmap(
+    unit: Unit | None,
+    team_ids: Collection[int],
+    grouping: str = DEFAULT_GROUPING,
+    metric_key: str = DEFAULT_METRIC,
+    filters: Filters | None = None,
+    suppress: bool = True,
+) -> Heatmap:
+    """``build_heatmap`` for one unit, hiding what its parent's view hides of it.
+
+    A team's figures are hidden wherever the PDU's heatmap by team hides that team's row
+    (and a PDU's wherever its region's hides it): otherwise choosing the team on its own
+    would show what the wider view hid, and the wider total would give away the rest.
+    """
+    heatmap = build_heatmap(team_ids, grouping, metric_key, filters, suppress)
+    parent = _parent(unit) if unit is not None and suppress else None
+    if parent is None:
+        return heatmap
+    above = build_unit_heatmap(
+        parent, _teams_of(parent), _LEVELS[type(unit)], metric_key, filters, True
+    )
+    mine = next((r for r in above.rows if r.key == str(unit.id)), None)
+    if mine is None:
+        return heatmap
+    hidden = {slug for slug, figure in mine.figures.items() if figure.hidden}
+    while hidden:
+        for slug in hidden:
+            for row in [*heatmap.rows, heatmap.total]:
+                figure = row.figures[slug]
+                if not figure.hidden:
+                    figure.hidden, figure.reason = True, "secondary"
+        hide_complements([list(heatmap.total.figures.values())])
+        hidden = {
+            slug
+            for slug, figure in heatmap.total.figures.items()
+            if figure.hidden and any(not r.figures[slug].hidden for r in heatmap.rows)
+        }
+    return heatmap
+
+
+def sort_rows(heatmap: Heatmap, column: str, descending: bool) -> None:
+    """Order the rows by one column's value (hidden and empty cells last), or by name."""
+    if column not in {c.slug for c in heatmap.columns} | {ALL}:
+        heatmap.rows.sort(key=lambda r: r.label.lower(), reverse=descending)
+        return
+    shown = [r for r in heatmap.rows if r.figures[column].shown]
+    rest = [r for r in heatmap.rows if not r.figures[column].shown]
+    shown.sort(key=lambda r: r.figures[column].value, reverse=descending)
+    heatmap.rows = shown + rest
+
+
+# The summary -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Priority:
+    column: Column
+    weighted_gap: float
+    below_target: Figure
+
+
+def priorities(heatmap: Heatmap, count: int = 3) -> list[Priority]:
+    """The skills with the largest priority-weighted gap among everyone in view.
+
+    The share below target is shown only where the total row shows figures at all.
+    """
+    below = METRICS["below-target"]
+    found = []
+    for column in heatmap.columns:
+        sums = heatmap.sums.get((ALL, column.slug))
+        if not sums or not sums["people"]:
+            continue
+        figure = _figure(below, sums)
+        if heatmap.suppressed and 0 < figure.n < THRESHOLD:
+            figure.hidden, figure.reason = True, "primary"
+        found.append(Priority(column, sums["priority_sum"] / sums["people"], figure))
+    found.sort(key=lambda p: (-p.weighted_gap, p.column.name))
+    return found[:count]
