@@ -253,11 +253,17 @@ def _suppress(heatmap: Heatmap, team_ids: Collection[int], filters: Filters) -> 
                 row.figures,
                 {s: int(wider_sums.get((row.key, s), {}).get(denominator, 0)) for s in row.figures},
             )
+    hide_complements(_lines(heatmap))
+
+
+def _lines(heatmap: Heatmap) -> list[list[Figure]]:
+    """Every column and every row, each with its total: the lines that add up."""
+    every_row = [*heatmap.rows, heatmap.total]
     slugs = [*(c.slug for c in heatmap.columns), ALL]
     # A total is the cells of its line added up, so it is one more member of the line.
     column_lines = [[row.figures[s] for row in every_row] for s in slugs]
     row_lines = [[row.figures[s] for s in slugs] for row in every_row]
-    hide_complements([*column_lines, *row_lines])
+    return [*column_lines, *row_lines]
 
 
 def _parent(unit: Unit) -> Unit | None:
@@ -295,6 +301,8 @@ def build_unit_heatmap(
     A team's figures are hidden wherever the PDU's heatmap by team hides that team's row
     (and a PDU's wherever its region's hides it): otherwise choosing the team on its own
     would show what the wider view hid, and the wider total would give away the rest.
+    The unit's total is hidden there, and then whatever keeps it from being the sum of
+    the rows.
     """
     heatmap = build_heatmap(team_ids, grouping, metric_key, filters, suppress)
     parent = _parent(unit) if unit is not None and suppress else None
@@ -306,19 +314,11 @@ def build_unit_heatmap(
     mine = next((r for r in above.rows if r.key == str(unit.id)), None)
     if mine is None:
         return heatmap
-    hidden = {slug for slug, figure in mine.figures.items() if figure.hidden}
-    while hidden:
-        for slug in hidden:
-            for row in [*heatmap.rows, heatmap.total]:
-                figure = row.figures[slug]
-                if not figure.hidden:
-                    figure.hidden, figure.reason = True, "secondary"
-        hide_complements([list(heatmap.total.figures.values())])
-        hidden = {
-            slug
-            for slug, figure in heatmap.total.figures.items()
-            if figure.hidden and any(not r.figures[slug].hidden for r in heatmap.rows)
-        }
+    for slug, figure in mine.figures.items():
+        total = heatmap.total.figures[slug]
+        if figure.hidden and not total.hidden:
+            total.hidden, total.reason = True, "secondary"
+    hide_complements(_lines(heatmap))
     return heatmap
 
 

@@ -65,6 +65,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({Role.LD_LEAD, Role.LEADER}),
         "training_reports",
     ),
+    NavItem(
+        "Learning analysis",
+        "analytics.heatmap",
+        frozenset({Role.LD_LEAD, Role.LEADER, Role.SPO}),
+        "analytics",
+    ),
     NavItem("Skills framework", "framework.index", None, "framework"),
     NavItem("Users", "admin_users.index", ADMIN, "admin_users"),
     NavItem("Organisation", "admin_org.index", ADMIN, "admin_org"),
