@@ -163,11 +163,14 @@ def take_snapshot(today: date | None = None) -> tuple[str, int]:
         .execution_options(synchronize_session=False)
     )
     columns = [c.name for c in AnalyticsCell.__table__.columns if c.name != "period"]
-    live = select(*(getattr(AnalyticsCell, c) for c in columns)).where(AnalyticsCell.period == LIVE)
+    live = (
+        select(*(getattr(AnalyticsCell, c) for c in columns))
+        .where(AnalyticsCell.period == LIVE)
+        .subquery()
+    )
     db.session.execute(
         insert(AnalyticsCell).from_select(
-            ["period", *columns],
-            select(literal(period), *(live.subquery().c[c] for c in columns)),
+            ["period", *columns], select(literal(period), *(live.c[c] for c in columns))
         )
     )
     count = db.session.scalar(

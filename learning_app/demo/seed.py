@@ -355,6 +355,17 @@ def seed_reflective_discussions(ctx: SeedContext) -> None:
     seed_group_sessions(ctx)
 
 
+def seed_analytics(ctx: SeedContext) -> None:
+    """The learning-analysis rollups of the profiles seeded above, and this quarter's snapshot.
+
+    Both are worked out from what is already stored, so running this again changes nothing.
+    """
+    from learning_app.analytics.rollups import refresh_all, take_snapshot
+
+    refresh_all(ctx.today)
+    take_snapshot(ctx.today)
+
+
 SEED_STEPS: list[SeedStep] = [
     seed_organisation,
     seed_framework,
@@ -362,6 +373,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_evidence,
     seed_training,
     seed_reflective_discussions,
+    seed_analytics,
 ]
 
 

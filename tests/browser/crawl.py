@@ -167,6 +167,9 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         "/training/impact?unit=team-1",
         FirstLink("/training/demand", "main #demand a"),
         "/oversight/pdu?unit=team-1",
+        "/analytics/?grouping=grade&metric=below-target&sort=all",
+        "/analytics/?unit=team-1&metric=observed",
+        "/analytics/oversight/",
     ],
     "spo": [
         "/my-team/?sort=gaps&order=desc",
