@@ -1,7 +1,47 @@
-"""Pages under /analytics/oversight."""
+"""Pages under /analytics/oversight: a leader's or L&D lead's oversight of their units.
+
+Readers see the units of their ``leader`` and ``ld_lead`` roles, narrowed with
+``?unit=pdu-3`` (or ``region-1``, ``team-7``) exactly as on the training reports: a unit that
+is unknown or outside their scope answers 404. Reflective-discussion coverage and overdue
+counts are management information for the leaders of a unit (see
+``reflective/oversight_views.py``), so that section shows only when every selected team is
+inside the reader's ``leader`` scope.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, render_template
+
+from learning_app.accounts.constants import Role
+from learning_app.analytics import oversight
+from learning_app.core.policy import allow
+from learning_app.core.requests import current_actor
+from learning_app.core.time import london_today
+from learning_app.org.units import unit_scope
+from learning_app.reflective.oversight import unit_overview
+from learning_app.training.report_views import READERS, _Selection
 
 bp = Blueprint("analytics_oversight", __name__, url_prefix="/analytics/oversight")
+
+
+@bp.route("/")
+@allow(*READERS)
+def index():
+    selection = _Selection()
+    today = london_today()
+    team_ids = selection.team_ids
+    led = unit_scope(current_actor(), Role.LEADER)
+    discussions = None
+    if team_ids and team_ids <= led.team_ids():
+        teams = [t for t in selection.scope.teams if t.id in team_ids]
+        discussions = unit_overview(teams, today).total
+    return render_template(
+        "analytics/oversight.html",
+        audits=oversight.audit_rates(team_ids, today),
+        cycles=oversight.cycle_rows(team_ids),
+        campaigns=oversight.campaign_rows(team_ids, today),
+        observers=oversight.moderation_rows(team_ids, today),
+        discussions=discussions,
+        moderation_months=oversight.MODERATION_MONTHS,
+        **selection.template_values(),
+    )
