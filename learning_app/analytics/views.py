@@ -31,6 +31,7 @@ from learning_app.analytics.heatmap import (
 )
 from learning_app.analytics.models import LIVE
 from learning_app.analytics.rollups import periods, quarter_end
+from learning_app.analytics.trends import CHART_HEIGHT, CHART_WIDTH, MARGIN, build_trend
 from learning_app.core.policy import allow, spo_team_ids
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
@@ -249,3 +250,39 @@ def heatmap_export(fmt: str) -> Response:
     if fmt == "csv":
         return exports.csv_response(name, header, rows)
     return exports.xlsx_response(name, "Heatmap", header, rows)
+
+
+@bp.get("/trends")
+@allow(*READERS)
+def trends():
+    chosen = selection()
+    result = build_trend(
+        chosen.unit,
+        chosen.team_ids,
+        chosen.metric,
+        chosen.filters.grade,
+        chosen.filters.band,
+        chosen.suppress,
+    )
+    slug = request.args.get("skill", ALL).strip()
+    if slug not in result.lines:
+        chosen.errors.append(("skill", "Choose a skill from the list"))
+        slug = ALL
+    metric = METRICS[chosen.metric]
+    top = 100.0 if metric.percent else (3.0 if chosen.metric == "mean-gap" else 4.0)
+    return render_template(
+        "analytics/trends.html",
+        chosen=chosen,
+        trend=result,
+        metric=metric,
+        slug=slug,
+        top=top,
+        points=result.points(slug, top),
+        chart=(CHART_WIDTH, CHART_HEIGHT, MARGIN),
+        skill_choices=[(ALL, "All skills")] + [(c.slug, c.name) for c in result.columns],
+        metric_choices=[(m.key, m.label) for m in METRICS.values()],
+        unit_choices=[(unit_key(u), u.label) for u in chosen.units],
+        period_label=period_label,
+        cell_text=cell_text,
+        ALL=ALL,
+    ), (400 if chosen.errors else 200)

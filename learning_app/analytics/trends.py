@@ -1,0 +1,61 @@
+"""A measure over the quarters, from the snapshots: each skill's figure for a unit.
+
+Each quarter's figures are the total row of that quarter's heatmap for the unit, so
+they are suppressed exactly as the heatmap would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from learning_app.analytics.heatmap import ALL, Column, Filters, build_unit_heatmap
+from learning_app.analytics.rollups import periods
+from learning_app.analytics.suppression import Figure
+from learning_app.org.units import Unit
+
+CHART_WIDTH = 640
+CHART_HEIGHT = 240
+MARGIN = 40
+
+
+@dataclass
+class Trend:
+    periods: list[str]
+    columns: list[Column]
+    # slug (or ALL) -> one figure per period
+    lines: dict[str, list[Figure]]
+
+    def points(self, slug: str, top: float) -> list[tuple[float, float, Figure]]:
+        """(x, y, figure) of each shown figure of one line, scaled to the chart."""
+        figures = self.lines.get(slug, [])
+        step = (CHART_WIDTH - 2 * MARGIN) / max(1, len(figures) - 1)
+        scale = (CHART_HEIGHT - 2 * MARGIN) / (top or 1)
+        return [
+            (MARGIN + i * step, CHART_HEIGHT - MARGIN - f.value * scale, f)
+            for i, f in enumerate(figures)
+            if f.shown
+        ]
+
+
+def build_trend(
+    unit: Unit | None,
+    team_ids: Collection[int],
+    metric_key: str,
+    grade: str = "",
+    band: str = "",
+    suppress: bool = True,
+) -> Trend:
+    quarters = periods()
+    lines: dict[str, list[Figure]] = {}
+    columns: list[Column] = []
+    for period in quarters:
+        heatmap = build_unit_heatmap(
+            unit, team_ids, "team", metric_key, Filters(grade, band, period), suppress
+        )
+        columns = heatmap.columns
+        for slug, figure in heatmap.total.figures.items():
+            lines.setdefault(slug, []).append(figure)
+    for slug in [*(c.slug for c in columns), ALL]:
+        lines.setdefault(slug, [Figure(0, None) for _ in quarters])
+    return Trend(quarters, columns, lines)
