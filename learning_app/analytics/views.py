@@ -31,6 +31,7 @@ from learning_app.analytics.heatmap import (
 )
 from learning_app.analytics.models import LIVE
 from learning_app.analytics.rollups import periods, quarter_end
+from learning_app.analytics.suppression import Figure, hide_complements, hide_small
 from learning_app.analytics.trends import CHART_HEIGHT, CHART_WIDTH, MARGIN, build_trend
 from learning_app.core.policy import allow, spo_team_ids
 from learning_app.core.requests import current_actor
@@ -286,3 +287,64 @@ def trends():
         cell_text=cell_text,
         ALL=ALL,
     ), (400 if chosen.errors else 200)
+
+
+LEVEL_NAMES = ("1 (developing)", "2", "3", "4")
+
+
+@bp.get("/skills/<slug>")
+@allow(*READERS)
+def skill(slug: str):
+    """One skill for one group: the spread of levels, self against observed, and the trend."""
+    chosen = selection()
+    result = _heatmap(chosen)
+    column = next((c for c in result.columns if c.slug == slug), None)
+    if column is None:
+        abort(404)
+    sums = result.sums.get((ALL, slug), {})
+    people = int(sums.get("people", 0))
+    levels = [
+        Figure(int(sums.get(f"level_{i}", 0)), float(sums.get(f"level_{i}", 0)))
+        for i in range(1, 5)
+    ]
+    whole = result.total.figures[slug]
+    if chosen.suppress:
+        hide_small(levels)
+        everyone = Figure(sum(f.n for f in levels), float(sum(f.n for f in levels)))
+        hide_complements([[*levels, everyone]])
+        if whole.hidden:
+            for figure in levels:
+                figure.hidden, figure.reason = True, figure.reason or "secondary"
+    means = {
+        key: _heatmap_figure(chosen, key, slug)
+        for key in ("self", "observed", "mean-gap", "below-target")
+    }
+    trend = build_trend(
+        chosen.unit,
+        chosen.team_ids,
+        chosen.metric,
+        chosen.filters.grade,
+        chosen.filters.band,
+        chosen.suppress,
+    )
+    return render_template(
+        "analytics/skill.html",
+        chosen=chosen,
+        column=column,
+        people=people,
+        hidden=whole.hidden,
+        levels=list(zip(LEVEL_NAMES, levels, strict=True)),
+        means=means,
+        metrics=METRICS,
+        trend=trend,
+        slug=slug,
+        cell_text=cell_text,
+        period_label=period_label,
+    )
+
+
+def _heatmap_figure(chosen: Selection, metric_key: str, slug: str) -> Figure:
+    heatmap = build_unit_heatmap(
+        chosen.unit, chosen.team_ids, "team", metric_key, chosen.filters, chosen.suppress
+    )
+    return heatmap.total.figures[slug]

@@ -10,6 +10,13 @@ from openpyxl import load_workbook
 
 from learning_app.accounts.constants import Grade, Role
 
+def screen(page, selector="#heatmap"):
+    """The table as a sighted reader sees it (without the link text for screen readers)."""
+    for span in page.soup.select(".govuk-visually-hidden"):
+        span.decompose()
+    return page.table_rows(selector)
+
+
 URLS = ["/analytics/", "/analytics/heatmap.csv", "/analytics/heatmap.xlsx"]
 
 
@@ -30,7 +37,7 @@ def test_other_roles_get_not_found(client, factories, unit, role) -> None:
 def test_a_leader_sees_the_suppressed_heatmap_of_their_pdu(client, unit) -> None:
     client.sign_in(unit.leader.email)
     page = client.get_page("/analytics/")
-    rows = {r[0]: r for r in page.table_rows("#heatmap")}
+    rows = {r[0]: r for r in screen(page)}
     assert set(rows) == {"Alpha", "Bravo", "Charlie", "Everyone in view"}
     assert rows["Bravo"][1] == "fewer than 5"
     assert rows["Alpha"][1] == "hidden"
@@ -43,7 +50,7 @@ def test_the_downloads_hold_exactly_the_figures_on_screen(client, unit) -> None:
     client.sign_in(unit.leader.email)
     query = "?grouping=site&metric=below-target&sort=all&order=asc"
     page = client.get_page("/analytics/" + query)
-    screen = page.table_rows("#heatmap")
+    shown_rows = screen(page)
     lines = list(
         csv.reader(io.StringIO(client.get("/analytics/heatmap.csv" + query).text.lstrip("\ufeff")))
     )
@@ -52,8 +59,8 @@ def test_the_downloads_hold_exactly_the_figures_on_screen(client, unit) -> None:
         [("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)
     ]
     assert lines == cells
-    assert [line[0] for line in lines[1:]] == [row[0] for row in screen]
-    for line, row in zip(lines[1:], screen, strict=True):
+    assert [line[0] for line in lines[1:]] == [row[0] for row in shown_rows]
+    for line, row in zip(lines[1:], shown_rows, strict=True):
         on_screen = [c.replace(" n = ", "|") for c in row[1:]]
         in_file = [f"{v}|{n}" if n else v for v, n in zip(line[1::2], line[2::2], strict=True)]
         assert on_screen == in_file
@@ -62,7 +69,7 @@ def test_the_downloads_hold_exactly_the_figures_on_screen(client, unit) -> None:
 def test_the_spo_of_a_small_team_sees_it_unsuppressed(client, unit) -> None:
     client.sign_in(unit.spo_b.email)
     page = client.get_page("/analytics/")
-    rows = {r[0]: r for r in page.table_rows("#heatmap")}
+    rows = {r[0]: r for r in screen(page)}
     assert rows["Bravo"][1] == "1.00 n = 3"
     assert "every figure is shown" in page.text
 
@@ -89,21 +96,45 @@ def test_bad_choices_get_an_error_summary_not_a_crash(client, unit, query, messa
     client.sign_in(unit.leader.email)
     page = client.get_page(f"/analytics/?{query}", status=400)
     assert "There is a problem" in page.text and message in page.text
-    assert page.table_rows("#heatmap")  # the default view is still shown
+    assert screen(page)  # the default view is still shown
     assert client.get(f"/analytics/heatmap.csv?{query}").status_code == 400
 
 
 def test_rows_sort_by_any_column(client, unit) -> None:
     client.sign_in(unit.leader.email)
     page = client.get_page(f"/analytics/?sort={unit.skill}&order=asc&grouping=site")
-    assert [r[0] for r in page.table_rows("#heatmap")] == [
+    assert [r[0] for r in screen(page)] == [
         "Hinckley",
         "Leicester",
         "Everyone in view",
     ]
     page = client.get_page(f"/analytics/?sort={unit.skill}&grouping=site")
-    assert [r[0] for r in page.table_rows("#heatmap")] == [
+    assert [r[0] for r in screen(page)] == [
         "Leicester",
         "Hinckley",
         "Everyone in view",
     ]
+
+
+def test_a_cell_drills_down_to_the_skill_for_that_group(client, unit) -> None:
+    client.sign_in(unit.leader.email)
+    page = client.get_page("/analytics/")
+    link = page.soup.select_one("#heatmap tbody tr:nth-of-type(3) td a")  # Charlie, first skill
+    assert f"unit=team-{unit.teams['C'].id}" in link["href"]
+    skill_page = client.get_page(link["href"])
+    # Charlie's seven: four at level 2 (gap 1), three at level 3.
+    assert skill_page.table_rows("#levels") == [
+        ["1 (developing)", "0"],
+        ["2", "fewer than 5"],
+        ["3", "fewer than 5"],
+        ["4", "0"],
+    ]
+    rows = {r[0]: r[1:] for r in skill_page.table_rows("#self-observed")}
+    assert rows["Mean observed level"] == [f"{(4 * 2 + 3 * 3) / 7:.2f}", "7"]
+    assert rows["Mean self-assessed level"] == ["no data", "0"]
+    # Hidden cells have no link, and their skill page hides everything.
+    assert not page.soup.select("#heatmap tbody tr:nth-of-type(2) td a")
+    hidden = client.get_page(f"/analytics/skills/{unit.skill}?unit=team-{unit.teams['B'].id}")
+    assert "hidden to protect individuals" in hidden.text
+    assert {r[1] for r in hidden.table_rows("#levels")} <= {"fewer than 5", "hidden", "0"}
+    client.get_page("/analytics/skills/no-such-skill", status=404)
