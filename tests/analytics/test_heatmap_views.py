@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from learning_app.accounts.constants import Grade, Role
 
+
 def screen(page, selector="#heatmap"):
     """The table as a sighted reader sees it (without the link text for screen readers)."""
     for span in page.soup.select(".govuk-visually-hidden"):
