@@ -168,6 +168,13 @@ def _heatmap(chosen: Selection) -> Heatmap:
     return heatmap
 
 
+def _trend(chosen: Selection):
+    filters = chosen.filters
+    return build_trend(
+        chosen.unit, chosen.team_ids, chosen.metric, filters.grade, filters.band, chosen.suppress
+    )
+
+
 def heat_level(metric_key: str, value: float | None) -> int | None:
     """0 (least concern) to 4 (most), for the colour of a cell; None when not shown."""
     if value is None:
@@ -257,14 +264,7 @@ def heatmap_export(fmt: str) -> Response:
 @allow(*READERS)
 def trends():
     chosen = selection()
-    result = build_trend(
-        chosen.unit,
-        chosen.team_ids,
-        chosen.metric,
-        chosen.filters.grade,
-        chosen.filters.band,
-        chosen.suppress,
-    )
+    result = _trend(chosen)
     slug = request.args.get("skill", ALL).strip()
     if slug not in result.lines:
         chosen.errors.append(("skill", "Choose a skill from the list"))
@@ -319,14 +319,7 @@ def skill(slug: str):
         key: _heatmap_figure(chosen, key, slug)
         for key in ("self", "observed", "mean-gap", "below-target")
     }
-    trend = build_trend(
-        chosen.unit,
-        chosen.team_ids,
-        chosen.metric,
-        chosen.filters.grade,
-        chosen.filters.band,
-        chosen.suppress,
-    )
+    trend = _trend(chosen)
     return render_template(
         "analytics/skill.html",
         chosen=chosen,
