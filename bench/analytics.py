@@ -31,7 +31,7 @@ from learning_app import create_app  # noqa: E402
 from learning_app.accounts.constants import Grade, Role  # noqa: E402
 from learning_app.accounts.models import RoleAssignment, User  # noqa: E402
 from learning_app.accounts.passwords import hash_password  # noqa: E402
-from learning_app.analytics.heatmap import Filters, _sums  # noqa: E402
+from learning_app.analytics.heatmap import Filters, group_sums  # noqa: E402
 from learning_app.analytics.models import AnalyticsCell  # noqa: E402
 from learning_app.extensions import db  # noqa: E402
 from learning_app.org.models import Pdu, Region, Team  # noqa: E402
@@ -151,7 +151,7 @@ def main() -> None:
             filters = Filters(grade="PO" if "grade=PO" in query else "")
 
             def bare_sql(teams=teams, grouping=grouping, filters=filters):
-                _sums(teams, grouping, filters)
+                group_sums(teams, grouping, filters)
 
             bare = timed(bare_sql, args.requests)
             got = timed(page("/analytics/" + query), args.requests)

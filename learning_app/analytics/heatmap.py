@@ -143,7 +143,7 @@ def columns() -> list[Column]:
     return [Column(s.slug, s.name, domains.get(s.domain_id, "")) for s in skills]
 
 
-def _sums(
+def group_sums(
     team_ids: Collection[int], grouping: str, filters: Filters
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """Sums per (group key, skill slug), plus (ALL, slug) for everyone in view."""
@@ -218,7 +218,7 @@ def build_heatmap(
     metric = METRICS[metric_key]
     cols = columns()
     slugs = [c.slug for c in cols]
-    sums = _sums(team_ids, grouping, filters)
+    sums = group_sums(team_ids, grouping, filters)
     keys = {k for (k, _slug) in sums if k != ALL}
     rows = [
         Row(key, label, {s: _figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
@@ -246,7 +246,7 @@ def _suppress(heatmap: Heatmap, team_ids: Collection[int], filters: Filters) -> 
             band="" if dropped == "band" else filters.band,
             period=filters.period,
         )
-        wider_sums = _sums(team_ids, heatmap.grouping, wider)
+        wider_sums = group_sums(team_ids, heatmap.grouping, wider)
         denominator = heatmap.metric.denominator
         for row in every_row:
             hide_differences(
