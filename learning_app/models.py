@@ -2,6 +2,7 @@
 
 from learning_app.accounts.models import RoleAssignment, User  # noqa: F401
 from learning_app.analytics.models import AnalyticsCell  # noqa: F401
+from learning_app.api.models import ApiToken  # noqa: F401
 from learning_app.assessments.models import LearningCycle, SelfAssessment, SelfRating  # noqa: F401
 from learning_app.core.audit import AuditEvent  # noqa: F401
 from learning_app.framework.models import (  # noqa: F401

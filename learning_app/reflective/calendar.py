@@ -19,10 +19,7 @@ about a case, and nothing written in a discussion, is ever in a feed.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -32,6 +29,7 @@ from sqlalchemy.orm import joinedload
 from learning_app.accounts.models import User
 from learning_app.core import audit
 from learning_app.core.time import aware
+from learning_app.core.tokens import TOKEN_CHARACTERS, digest_matches, new_token, token_digest
 from learning_app.extensions import db
 from learning_app.reflective.models import (
     CalendarFeed,
@@ -41,9 +39,7 @@ from learning_app.reflective.models import (
     GroupSession,
 )
 
-TOKEN_BYTES = 32
-# What ``secrets.token_urlsafe(32)`` gives: 43 characters of the URL-safe alphabet.
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+TOKEN_PATTERN = re.compile(TOKEN_CHARACTERS)
 DAYS_BACK = 90
 DAYS_AHEAD = 180
 PRODUCT_ID = "-//Practice Learning//Reflective discussions//EN"
@@ -69,10 +65,6 @@ class CalendarError(Exception):
 # Tokens --------------------------------------------------------------------------------
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def feed_of(user: User) -> CalendarFeed | None:
     return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
 
@@ -83,7 +75,7 @@ def create_feed(actor: User) -> str:
     Refused when they already have one (a second click must not quietly replace it)."""
     if feed_of(actor) is not None:
         raise CalendarError("You already have a calendar link. Reset it to get a new one.")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     feed = CalendarFeed(user=actor, token_digest=token_digest(token))
     db.session.add(feed)
     db.session.flush()
@@ -96,7 +88,7 @@ def reset_feed(actor: User) -> str:
     feed = feed_of(actor)
     if feed is None:
         raise CalendarError("You do not have a calendar link yet.")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     feed.token_digest = token_digest(token)
     db.session.flush()
     audit.record(actor, "calendar_feed.reset", feed)
@@ -113,7 +105,7 @@ def owner_of(token: str) -> User | None:
         .options(joinedload(CalendarFeed.user))
         .where(CalendarFeed.token_digest == digest)
     )
-    if feed is None or not hmac.compare_digest(feed.token_digest, digest):
+    if feed is None or not digest_matches(feed.token_digest, token):
         return None
     return feed.user if feed.user.active else None
 
@@ -121,7 +113,7 @@ def owner_of(token: str) -> User | None:
 def is_current(user: User, token: str) -> bool:
     """Whether ``token`` is the user's token now (it may have been reset since)."""
     feed = feed_of(user)
-    return feed is not None and hmac.compare_digest(feed.token_digest, token_digest(token))
+    return feed is not None and digest_matches(feed.token_digest, token)
 
 
 # The feed -------------------------------------------------------------------------------
