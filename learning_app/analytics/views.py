@@ -154,7 +154,7 @@ def select_teams(ids):
     return select(Team).where(Team.id.in_(list(ids))).order_by(Team.name, Team.id)
 
 
-def _heatmap(chosen: Selection) -> Heatmap:
+def build_selected_heatmap(chosen: Selection) -> Heatmap:
     heatmap = build_unit_heatmap(
         chosen.unit,
         chosen.team_ids,
@@ -168,7 +168,7 @@ def _heatmap(chosen: Selection) -> Heatmap:
     return heatmap
 
 
-def _trend(chosen: Selection):
+def build_selected_trend(chosen: Selection):
     filters = chosen.filters
     return build_trend(
         chosen.unit, chosen.team_ids, chosen.metric, filters.grade, filters.band, chosen.suppress
@@ -212,7 +212,7 @@ def period_label(period: str) -> str:
 @allow(*READERS)
 def heatmap():
     chosen = selection()
-    result = _heatmap(chosen)
+    result = build_selected_heatmap(chosen)
     return render_template(
         "analytics/heatmap.html",
         chosen=chosen,
@@ -252,7 +252,7 @@ def heatmap_export(fmt: str) -> Response:
     chosen = selection()
     if chosen.errors:
         abort(400)
-    result = _heatmap(chosen)
+    result = build_selected_heatmap(chosen)
     header, rows = export_table(chosen, result)
     name = exports.filename("heatmap", london_today(), fmt)
     if fmt == "csv":
@@ -264,7 +264,7 @@ def heatmap_export(fmt: str) -> Response:
 @allow(*READERS)
 def trends():
     chosen = selection()
-    result = _trend(chosen)
+    result = build_selected_trend(chosen)
     slug = request.args.get("skill", ALL).strip()
     if slug not in result.lines:
         chosen.errors.append(("skill", "Choose a skill from the list"))
@@ -297,7 +297,7 @@ LEVEL_NAMES = ("1 (developing)", "2", "3", "4")
 def skill(slug: str):
     """One skill for one group: the spread of levels, self against observed, and the trend."""
     chosen = selection()
-    result = _heatmap(chosen)
+    result = build_selected_heatmap(chosen)
     column = next((c for c in result.columns if c.slug == slug), None)
     if column is None:
         abort(404)
@@ -319,7 +319,7 @@ def skill(slug: str):
         key: _heatmap_figure(chosen, key, slug)
         for key in ("self", "observed", "mean-gap", "below-target")
     }
-    trend = _trend(chosen)
+    trend = build_selected_trend(chosen)
     return render_template(
         "analytics/skill.html",
         chosen=chosen,
