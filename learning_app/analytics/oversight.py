@@ -260,17 +260,23 @@ def _holds_teams(model, team_ids: Collection[int]):
     return or_(model.team_id.in_(teams), model.pdu_id.in_(pdus), model.region_id.in_(regions))
 
 
-def cycle_rows(team_ids: Collection[int]) -> list[CycleRow]:
-    """Each cycle whose unit holds one of the teams, latest opening first."""
+def cycles_covering(team_ids: Collection[int]) -> list[LearningCycle]:
+    """The cycles whose unit holds one of the teams, latest opening first."""
     if not team_ids:
         return []
-    cycles = db.session.scalars(
-        select(LearningCycle)
-        .where(_holds_teams(LearningCycle, team_ids))
-        .order_by(LearningCycle.opens_on.desc(), LearningCycle.id.desc())
+    return list(
+        db.session.scalars(
+            select(LearningCycle)
+            .where(_holds_teams(LearningCycle, team_ids))
+            .order_by(LearningCycle.opens_on.desc(), LearningCycle.id.desc())
+        )
     )
+
+
+def cycle_rows(team_ids: Collection[int]) -> list[CycleRow]:
+    """Each cycle whose unit holds one of the teams, latest opening first."""
     rows = []
-    for cycle in cycles:
+    for cycle in cycles_covering(team_ids):
         teams = [r for r in cycle_completion(cycle).teams if r.team and r.team.id in team_ids]
         rows.append(
             CycleRow(

@@ -3,9 +3,10 @@
 Every choice is a GET parameter, so a view can be bookmarked and shared:
 ``unit`` (``pdu-3``; empty: everything the reader looks after), ``grouping``,
 ``metric``, ``grade``, ``band``, ``period`` (``live`` or a quarter's snapshot),
-``sort`` (a skill slug or ``all``) and ``order`` (``asc`` or ``desc``). A unit outside
-the reader's scope answers 404; any other value that is not one of the choices is
-named in an error summary and the page shows its default instead.
+``cycle`` (a learning-analysis cycle's id: the snapshot of the quarter it closed in, or
+live while it is open), ``sort`` (a skill slug or ``all``) and ``order`` (``asc`` or
+``desc``). A unit outside the reader's scope answers 404; any other value that is not
+one of the choices is named in an error summary and the page shows its default instead.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from learning_app.analytics.heatmap import (
     sort_rows,
 )
 from learning_app.analytics.models import LIVE
-from learning_app.analytics.rollups import periods, quarter_end
+from learning_app.analytics.oversight import cycles_covering
+from learning_app.analytics.rollups import periods, quarter_end, quarter_of
 from learning_app.analytics.suppression import Figure, hide_complements, hide_small
 from learning_app.analytics.trends import CHART_HEIGHT, CHART_WIDTH, MARGIN, build_trend
+from learning_app.assessments.models import LearningCycle
 from learning_app.core.policy import allow, spo_team_ids
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
@@ -61,6 +64,9 @@ class Selection:
     sort: str = ""
     descending: bool = True
     errors: list[tuple[str, str]] = field(default_factory=list)
+    # The cycle chosen (its quarter's snapshot, or live while open), and those to choose from.
+    cycle: LearningCycle | None = None
+    cycles: list[LearningCycle] = field(default_factory=list)
 
     @property
     def suppress(self) -> bool:
@@ -79,7 +85,11 @@ class Selection:
             "metric": self.metric if self.metric != DEFAULT_METRIC else "",
             "grade": self.filters.grade,
             "band": self.filters.band,
-            "period": self.filters.period if self.filters.period != LIVE else "",
+            "cycle": str(self.cycle.id) if self.cycle is not None else "",
+            # A cycle sets the period itself.
+            "period": (
+                self.filters.period if self.filters.period != LIVE and self.cycle is None else ""
+            ),
             "sort": self.sort,
             "order": "" if self.descending else "asc",
         }
@@ -94,7 +104,10 @@ CHOICE_ERRORS = {
     "band": "Choose an experience band from the list",
     "period": "Choose a date from the list of snapshots",
     "order": "Choose ascending or descending order",
+    "cycle": "Choose a cycle from the list",
 }
+CYCLE_AND_PERIOD = "Choose a cycle or a date, not both"
+CYCLE_ID_MAX = 12  # digits; longer than any real id
 
 
 def _choice(name: str, allowed, default: str, errors: list) -> str:
@@ -136,6 +149,19 @@ def selection() -> Selection:
     band = _choice("band", {b.value for b in BAND_ORDER}, "", errors)
     period = _choice("period", {LIVE, *periods()}, LIVE, errors)
     order = _choice("order", {"asc", "desc"}, "desc", errors)
+    cycles = cycles_covering(scope.team_ids() | own)
+    cycle = _cycle(cycles, errors)
+    if cycle is not None:
+        chosen_period = cycle_period(cycle, london_today())
+        given = request.args.get("period", "").strip()
+        if chosen_period is None:
+            errors.append(("cycle", no_snapshot_message(cycle)))
+            cycle = None
+        elif given and given != chosen_period and not any(n == "period" for n, _m in errors):
+            errors.append(("cycle", CYCLE_AND_PERIOD))
+            cycle = None
+        else:
+            period = chosen_period
     return Selection(
         units=units,
         unit=unit,
@@ -147,7 +173,48 @@ def selection() -> Selection:
         sort=request.args.get("sort", "").strip()[:60],
         descending=order == "desc",
         errors=errors,
+        cycle=cycle,
+        cycles=cycles,
     )
+
+
+def _cycle(cycles: list[LearningCycle], errors: list) -> LearningCycle | None:
+    """The cycle named by ``?cycle=``, if it is one of ``cycles`` (else an error)."""
+    value = request.args.get("cycle", "").strip()
+    if not value:
+        return None
+    found = None
+    if value.isdigit() and len(value) <= CYCLE_ID_MAX:
+        found = next((c for c in cycles if c.id == int(value)), None)
+    if found is None:
+        errors.append(("cycle", CHOICE_ERRORS["cycle"]))
+    return found
+
+
+def cycle_is_open(cycle: LearningCycle, today) -> bool:
+    """Still open: it closes today or later, or it has not been closed."""
+    return cycle.closed_at is None or cycle.closes_on >= today
+
+
+def cycle_period(cycle: LearningCycle, today) -> str | None:
+    """The period a cycle's figures come from: live while it is open, else the snapshot of
+    the quarter it closed in (None when there is no such snapshot)."""
+    if cycle_is_open(cycle, today):
+        return LIVE
+    period = quarter_of(cycle.closes_on)
+    return period if period in periods() else None
+
+
+def no_snapshot_message(cycle: LearningCycle) -> str:
+    period = quarter_of(cycle.closes_on)
+    return (
+        f"There are no saved figures for {period[:4]} quarter {period[-1]}, when "
+        f"{cycle.name} closed: choose another cycle or a date"
+    )
+
+
+def cycle_label(cycle: LearningCycle) -> str:
+    return f"{cycle.name} ({cycle.unit.label}), closes {cycle.closes_on.strftime('%-d %B %Y')}"
 
 
 def select_teams(ids):
@@ -222,7 +289,9 @@ def heatmap():
         metric_choices=[(m.key, m.label) for m in METRICS.values()],
         grades=[(g.value, GRADE_LABELS[g]) for g in GRADES],
         bands=[(b.value, BAND_LABELS[b]) for b in BAND_ORDER],
-        periods=[(LIVE, period_label(LIVE))] + [(p, period_label(p)) for p in reversed(periods())],
+        periods=[(p, period_label(p)) for p in reversed(periods())],
+        cycle_choices=[(str(c.id), cycle_label(c)) for c in chosen.cycles],
+        period_label=period_label,
         unit_choices=[(unit_key(u), u.label) for u in chosen.units],
         heat_level=heat_level,
         cell_text=cell_text,
@@ -333,7 +402,7 @@ def skill(slug: str):
         slug=slug,
         cell_text=cell_text,
         period_label=period_label,
-    )
+    ), (400 if chosen.errors else 200)
 
 
 def _heatmap_figure(chosen: Selection, metric_key: str, slug: str) -> Figure:
