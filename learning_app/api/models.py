@@ -15,6 +15,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning_app.core.models import TimestampMixin
+from learning_app.core.time import aware
 from learning_app.extensions import db
 
 if TYPE_CHECKING:
@@ -42,6 +43,6 @@ class ApiToken(TimestampMixin, db.Model):
     def status(self, now: datetime) -> str:
         if self.revoked_at is not None:
             return "revoked"
-        if self.expires_at <= now:
+        if aware(self.expires_at) <= now:
             return "expired"
         return "active"

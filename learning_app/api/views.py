@@ -1,7 +1,175 @@
-"""Pages under /api/v1."""
+"""The read-only JSON API under /api/v1, for BI tools.
+
+Each endpoint answers for the holder of the bearer token, through the same code as the
+page it mirrors: ``analytics.views.selection()`` checks the query parameters and the
+reader's scope, and the heatmap, trend and oversight builders apply the same suppression.
+So a token sees exactly what its user would see on screen, figure for figure, and a
+hidden figure has no value and no n. ``/api/v1/openapi.json`` describes every endpoint
+and is public; the rest needs a token.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, jsonify, request
+from flask_login import current_user
+
+from learning_app.analytics import views as pages
+from learning_app.analytics.heatmap import ALL, METRICS, Heatmap, Row
+from learning_app.analytics.models import LIVE
+from learning_app.analytics.rollups import periods, quarter_end
+from learning_app.analytics.suppression import Figure
+from learning_app.api.openapi import allowed_parameters, document
+from learning_app.api.problems import problem
+from learning_app.core.policy import allow, public
+from learning_app.org.units import unit_key
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+ROUNDING = 2
+
+
+@bp.before_request
+def require_token():
+    if request.endpoint == "api.openapi" or current_user.is_authenticated:
+        return None
+    return problem(401)
+
+
+@bp.after_request
+def not_cached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(chosen: pages.Selection, operation: str) -> Response | None:
+    """A 400 naming each parameter that is not one of the choices, or not known here."""
+    allowed = allowed_parameters(operation)
+    errors = [
+        {"parameter": name, "message": f"{name} is not a parameter of this endpoint"}
+        for name in sorted(set(request.args) - allowed)
+    ]
+    errors += [
+        {"parameter": name, "message": message}
+        for name, message in chosen.errors
+        if name in allowed
+    ]
+    if not errors:
+        return None
+    return problem(400, "Some query parameters are not among the choices.", errors)
+
+
+def cell(figure: Figure) -> dict:
+    """A figure as the API gives it: nothing but the word on screen when it is hidden."""
+    if figure.hidden:
+        return {"value": None, "n": None, "suppressed": pages.cell_text("", figure)}
+    value = None if figure.value is None else round(figure.value, ROUNDING)
+    return {"value": value, "n": figure.n, "suppressed": None}
+
+
+def _row(row: Row, slugs: list[str]) -> dict:
+    return {
+        "key": row.key,
+        "label": row.label,
+        "unit": row.unit_key,
+        "cells": {slug: cell(row.figures[slug]) for slug in slugs},
+    }
+
+
+def _metric(key: str) -> dict:
+    metric = METRICS[key]
+    return {
+        "key": metric.key,
+        "label": metric.label,
+        "percent": metric.percent,
+        "higher_is_worse": metric.higher_is_worse,
+    }
+
+
+def _period(period: str) -> dict:
+    return {
+        "key": period,
+        "label": pages.period_label(period),
+        "ends_on": None if period == LIVE else quarter_end(period).isoformat(),
+    }
+
+
+def _view(chosen: pages.Selection) -> dict:
+    return {
+        "unit": None if chosen.unit is None else unit_key(chosen.unit),
+        "unit_label": chosen.unit_label,
+        "metric": _metric(chosen.metric),
+        "grade": chosen.filters.grade or None,
+        "band": chosen.filters.band or None,
+        "suppressed": chosen.suppress,
+    }
+
+
+def heatmap_body(chosen: pages.Selection, result: Heatmap) -> dict:
+    slugs = [*(c.slug for c in result.columns), ALL]
+    return {
+        **_view(chosen),
+        "grouping": chosen.grouping,
+        "period": _period(chosen.filters.period),
+        "columns": [{"slug": c.slug, "name": c.name, "domain": c.domain} for c in result.columns],
+        "rows": [_row(row, slugs) for row in result.rows],
+        "total": _row(result.total, slugs),
+    }
+
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/units")
+@allow(*pages.READERS)
+def units():
+    chosen = pages.selection()
+    refused = _refused(chosen, "units")
+    if refused is not None:
+        return refused
+    return jsonify(
+        {
+            "units": [
+                {"key": unit_key(u), "label": u.label, "kind": unit_key(u).split("-")[0]}
+                for u in chosen.units
+            ],
+            "periods": [_period(p) for p in [LIVE, *reversed(periods())]],
+        }
+    )
+
+
+@bp.get("/heatmap")
+@allow(*pages.READERS)
+def heatmap():
+    chosen = pages.selection()
+    refused = _refused(chosen, "heatmap")
+    if refused is not None:
+        return refused
+    return jsonify(heatmap_body(chosen, pages.build_selected_heatmap(chosen)))
+
+
+@bp.get("/trends")
+@allow(*pages.READERS)
+def trends():
+    chosen = pages.selection()
+    refused = _refused(chosen, "trends")
+    if refused is not None:
+        return refused
+    result = pages.build_selected_trend(chosen)
+    names = {c.slug: c.name for c in result.columns}
+    return jsonify(
+        {
+            **_view(chosen),
+            "periods": [_period(p) for p in result.periods],
+            "lines": [
+                {
+                    "skill": slug,
+                    "name": names.get(slug, "All skills"),
+                    "figures": [cell(f) for f in figures],
+                }
+                for slug, figures in result.lines.items()
+            ],
+        }
+    )

@@ -1,4 +1,5 @@
-"""One error handler renders ``errors/<code>.html`` for every error the service shows."""
+"""One error handler renders ``errors/<code>.html`` for every error the service shows;
+under ``/api/`` it answers with problem details in JSON instead."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from learning_app.api.auth import is_api_request
+from learning_app.api.problems import problem
+
 log = logging.getLogger(__name__)
 
 PAGES = {400, 403, 404, 405, 413, 429, 500}
 
 
 def _render(code: int):
+    if is_api_request():
+        return problem(code), code
     template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
     return render_template(template, code=code), code
 

@@ -77,6 +77,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Framework versions", "admin_framework.index", ADMIN, "admin_framework"),
     NavItem("Discussion rules", "admin_rules.index", ADMIN, "admin_rules"),
     NavItem("Audit log", "admin_audit.index", ADMIN, "admin_audit"),
+    NavItem("API tokens", "admin_tokens.index", ADMIN, "admin_tokens"),
 )
 
 

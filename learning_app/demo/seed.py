@@ -366,6 +366,20 @@ def seed_analytics(ctx: SeedContext) -> None:
     take_snapshot(ctx.today)
 
 
+def seed_api_tokens(ctx: SeedContext) -> None:
+    """One API token, for the head of service's BI report, so the admin list is not empty.
+
+    Its secret is thrown away: an admin issues a new one to try the API."""
+    from learning_app.api import tokens
+    from learning_app.api.models import ApiToken
+
+    if db.session.scalar(select(ApiToken.id).limit(1)) is not None:
+        return
+    admin, head = ctx.users[demo_email("admin")], ctx.users[demo_email("head")]
+    tokens.issue(admin, head, "Power BI board report", "365")
+    ctx.summary.created["API tokens"] += 1
+
+
 SEED_STEPS: list[SeedStep] = [
     seed_organisation,
     seed_framework,
@@ -374,6 +388,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_training,
     seed_reflective_discussions,
     seed_analytics,
+    seed_api_tokens,
 ]
 
 

@@ -118,6 +118,8 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         FirstLink("/admin/discussion-rules/", "main #case-events a[href$='/edit']"),
         FirstLink("/admin/discussion-rules/", "main #case-events a[href$='/remove']"),
         FirstLink("/admin/discussion-rules/", "main #follow-ups a"),
+        "/admin/api-tokens/new",
+        FirstLink("/admin/api-tokens/", "main #api-tokens a[href$='/revoke']"),
     ],
     "practitioner": [
         "/self-assessment/",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from learning_app.accounts.constants import Grade, Role
+from learning_app.api.models import ApiToken
+from learning_app.api.tokens import PREFIX
 from learning_app.core.navigation import NAV_ITEMS
 from learning_app.core.policy import access_rule
+from learning_app.core.time import utc_now
+from learning_app.core.tokens import new_token, token_digest
+from learning_app.extensions import db
 
 # Endpoints that are not views of ours.
 EXEMPT = {"static"}
@@ -49,15 +56,40 @@ def _simple_get_routes(app):
         yield rule.rule, access_rule(app.view_functions[rule.endpoint])
 
 
+def _api_token_for(user) -> dict[str, str]:
+    """A live token for ``user`` whatever their roles (as if they had lost the right one)."""
+    secret = PREFIX + new_token()
+    db.session.add(
+        ApiToken(
+            user=user,
+            name="matrix",
+            token_digest=token_digest(secret),
+            hint=secret[-4:],
+            expires_at=utc_now() + timedelta(days=1),
+        )
+    )
+    db.session.flush()
+    return {"Authorization": f"Bearer {secret}"}
+
+
 @pytest.mark.parametrize("role", [None, *ROLES], ids=lambda r: str(r or "anonymous"))
 def test_role_route_matrix(app, client, person_with, role):
-    """Signed-out users are sent to sign in; signed-in users without the role get 404."""
+    """Signed-out users are sent to sign in; signed-in users without the role get 404.
+
+    The API is the same, but a token signs in instead of the session, and with no token
+    it answers 401 rather than sending a program to the sign-in page."""
+    headers = {}
     if role is not None:
-        client.sign_in(person_with(role).email)
+        person = person_with(role)
+        client.sign_in(person.email)
+        headers = _api_token_for(person)
     checked = 0
     for url, rule in _simple_get_routes(app):
-        response = client.get(url)
-        if role is None and rule.sign_in:
+        api = url.startswith("/api/")
+        response = client.get(url, headers=headers if api else {})
+        if role is None and rule.sign_in and api:
+            assert response.status_code == 401, url
+        elif role is None and rule.sign_in:
             assert response.status_code == 302, url
             assert "/sign-in" in response.headers["Location"], url
         elif rule.permits(_RoleProbe(role)):
