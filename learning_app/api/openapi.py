@@ -40,6 +40,12 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "description": "`live` for today, or a quarter with a snapshot, as /units lists them.",
         "schema": {"type": "string", "pattern": "^(live|[0-9]{4}-Q[1-4])$", "default": "live"},
     },
+    "cycle": {
+        "description": "A learning-analysis cycle's id, as /units lists them: the figures "
+        "at the end of the quarter it closed in, or today's while it is open. Not with "
+        "a different `period`.",
+        "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"},
+    },
     "sort": {
         "description": "Order the rows by this skill's column (a skill slug, or `all`); "
         "anything else orders them by name.",
@@ -62,7 +68,7 @@ ENDPOINTS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
     "/heatmap": (
         "heatmap",
         "A measure for each group of practitioners and each skill, suppressed as on screen",
-        ("unit", "grouping", "metric", "grade", "band", "period", "sort", "order"),
+        ("unit", "grouping", "metric", "grade", "band", "period", "cycle", "sort", "order"),
         "Heatmap",
     ),
     "/trends": (
@@ -133,6 +139,14 @@ def _schemas() -> dict[str, Any]:
                 "ends_on": _nullable("string", format="date"),
             }
         ),
+        "Cycle": _object(
+            {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "opens_on": {"type": "string", "format": "date"},
+                "closes_on": {"type": "string", "format": "date"},
+            }
+        ),
         "Row": _object(
             {
                 "key": {"type": "string"},
@@ -153,6 +167,7 @@ def _schemas() -> dict[str, Any]:
                 **view,
                 "grouping": {"type": "string", "enum": list(GROUPINGS)},
                 "period": _ref("Period"),
+                "cycle": {"oneOf": [{"type": "null"}, _ref("Cycle")]},
                 "columns": {"type": "array", "items": _ref("Column")},
                 "rows": {"type": "array", "items": _ref("Row")},
                 "total": _ref("Row"),
@@ -191,6 +206,7 @@ def _schemas() -> dict[str, Any]:
                     ),
                 },
                 "periods": {"type": "array", "items": _ref("Period")},
+                "cycles": {"type": "array", "items": _ref("Cycle")},
             }
         ),
         "Problem": {

@@ -104,12 +104,22 @@ def _view(chosen: pages.Selection) -> dict:
     }
 
 
+def _cycle(cycle) -> dict:
+    return {
+        "id": cycle.id,
+        "name": cycle.name,
+        "opens_on": cycle.opens_on.isoformat(),
+        "closes_on": cycle.closes_on.isoformat(),
+    }
+
+
 def heatmap_body(chosen: pages.Selection, result: Heatmap) -> dict:
     slugs = [*(c.slug for c in result.columns), ALL]
     return {
         **_view(chosen),
         "grouping": chosen.grouping,
         "period": _period(chosen.filters.period),
+        "cycle": None if chosen.cycle is None else _cycle(chosen.cycle),
         "columns": [{"slug": c.slug, "name": c.name, "domain": c.domain} for c in result.columns],
         "rows": [_row(row, slugs) for row in result.rows],
         "total": _row(result.total, slugs),
@@ -136,6 +146,7 @@ def units():
                 for u in chosen.units
             ],
             "periods": [_period(p) for p in [LIVE, *reversed(periods())]],
+            "cycles": [_cycle(c) for c in chosen.cycles],
         }
     )
 

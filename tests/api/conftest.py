@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from learning_app.api import tokens
-from tests.analytics.conftest import unit  # noqa: F401  (the fixture)
+from tests.analytics.conftest import unit  # noqa: F401  (fixtures)
+from tests.analytics.test_heatmap_cycle import cycles  # noqa: F401
 
 
 @pytest.fixture

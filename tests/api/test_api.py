@@ -280,3 +280,33 @@ def test_other_roles_cannot_hold_a_token(factories, unit) -> None:
         person = factories.user(role=role, scope=scope, grade=Grade.OTHER)
         with pytest.raises(tokens.TokenError):
             tokens.issue(admin, person, "BI tool", "90")
+
+
+def test_a_cycle_reads_the_snapshot_of_the_quarter_it_closed_in(
+    client, unit, cycles, issue_token
+) -> None:
+    """As on the page (see tests/analytics/test_heatmap_cycle.py): Charlie is 0.57 in the
+    spring snapshot and 0.00 live."""
+    secret = issue_token(unit.leader)
+    spring, winter = cycles["spring"], cycles["winter"]
+    body = client.get(f"/api/v1/heatmap?cycle={spring.id}", headers=bearer(secret)).json
+    conforms(body, "Heatmap")
+    assert body["period"]["key"] == "2026-Q2"
+    assert body["cycle"] == {
+        "id": spring.id,
+        "name": "Spring",
+        "opens_on": "2026-04-01",
+        "closes_on": "2026-05-31",
+    }
+    assert rows_by_label(body)["Charlie"]["cells"][unit.skill]["value"] == 0.57
+    live = client.get(f"/api/v1/heatmap?cycle={winter.id}", headers=bearer(secret)).json
+    assert live["period"]["key"] == "live"
+    assert rows_by_label(live)["Charlie"]["cells"][unit.skill]["value"] == 0.0
+    both = client.get(f"/api/v1/heatmap?cycle={spring.id}&period=live", headers=bearer(secret))
+    assert both.status_code == 400
+    assert both.json["errors"] == [
+        {"parameter": "cycle", "message": "Choose a cycle or a date, not both"}
+    ]
+    listed = client.get("/api/v1/units", headers=bearer(secret)).json
+    conforms(listed, "Units")
+    assert {c["name"] for c in listed["cycles"]} >= {"Spring", "Winter"}
