@@ -17,12 +17,22 @@ them. "Not applicable" answers and "not seen" ratings are left out of every rate
 - **Observer moderation**: each observer's mean rating level over the last 12 months,
   against the unit's mean for the same skills: every observer's ratings of a skill
   averaged, then weighted by how many times this observer rated that skill.
+
+Small groups (DESIGN.md section 9): a cycle or campaign row about fewer than 5
+practitioners shows "fewer than 5" and no numbers, and so does a quarter's rate for a
+question answered in the audits of fewer than 5 practitioners. Each of those figures is
+a sum over teams that other views (a team, a PDU, a region) show too, so a wider view
+less a narrower one would give the rest: the figures of every team, PDU and region are
+therefore suppressed together (``SmallGroups``), and a view shows what that decides for
+its own unit. The number of audits in a quarter is a count of cases, not people, and says
+nothing about how anyone did, so it is always shown. A hidden figure is None in the rows
+these functions return, never just marked.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,6 +40,7 @@ from sqlalchemy import or_, select
 
 from learning_app.accounts.models import User
 from learning_app.analytics.rollups import quarter_of
+from learning_app.analytics.suppression import THRESHOLD, Figure, hide_complements, hide_small
 from learning_app.assessments.models import LearningCycle
 from learning_app.assessments.queries import cycle_completion
 from learning_app.extensions import db
@@ -43,10 +54,12 @@ from learning_app.observations.models import (
     ObservationType,
 )
 from learning_app.observations.questions import questions_for
-from learning_app.org.models import Pdu, Team
+from learning_app.org.models import Pdu, Region, Team
+from learning_app.org.units import Unit
 from learning_app.training.report_scope import practitioners_in
 
 QUARTERS = 8
+MANY_TEAMS = 100
 MODERATION_MONTHS = 12
 SHARED = (ObservationStatus.SHARED.value, ObservationStatus.ACKNOWLEDGED.value)
 AUDIT_TYPES = (ObservationType.CASE_AUDIT, ObservationType.COURT_REPORT_QA)
@@ -123,16 +136,112 @@ def _practitioner_ids(team_ids: Collection[int], today: date) -> dict[int, int]:
     return {p.id: p.team_id for p in practitioners_in(team_ids, today)}
 
 
+# Small groups -----------------------------------------------------------------------------
+
+LEVELS = ("team", "pdu", "region")
+
+
+def _places(statement) -> dict[int, tuple[int, int]]:
+    rows = db.session.execute(
+        statement.add_columns(Team.id, Team.pdu_id, Pdu.region_id).join(Pdu, Pdu.id == Team.pdu_id)
+    ).all()
+    return {team: (pdu, region) for team, pdu, region in rows}
+
+
+class SmallGroups:
+    """The teams of some units with their PDUs and regions, for hiding a count of people
+    that several views show, each for its own unit, consistently across those views.
+
+    Every team, PDU (when the units are PDUs or regions) and region (when they are
+    regions) has a figure; each is one line with its children (its total is their sum).
+    Figures of fewer than 5 are hidden, then ``hide_complements`` hides more until no
+    line has exactly one hidden figure. A view covering several of those units (every
+    unit a reader looks after) is also hidden where exactly one of its parts is.
+    """
+
+    threshold = THRESHOLD
+
+    def __init__(self, places: Mapping[int, tuple[int, int]], level: str) -> None:
+        self.places = dict(places)  # team id -> (PDU id, region id)
+        self.level = level  # the units at the top: "team", "pdu" or "region"
+        self.by_pdu: dict[int, list[int]] = defaultdict(list)
+        self.by_region: dict[int, list[int]] = defaultdict(list)
+        for team, (pdu, region) in sorted(self.places.items()):
+            self.by_pdu[pdu].append(team)
+            self.by_region[region].append(team)
+
+    @classmethod
+    def of_unit(cls, unit: Unit) -> SmallGroups:
+        """Every team of ``unit`` (a cycle's or a campaign's)."""
+        statement = select()
+        if isinstance(unit, Team):
+            statement = select().where(Team.id == unit.id)
+        elif isinstance(unit, Pdu):
+            statement = statement.where(Team.pdu_id == unit.id)
+        else:
+            statement = statement.where(Pdu.region_id == unit.id)
+        level = {Team: "team", Pdu: "pdu", Region: "region"}[type(unit)]
+        return cls(_places(statement), level)
+
+    @classmethod
+    def of_regions(cls, team_ids: Collection[int]) -> SmallGroups:
+        """Every team of the regions holding ``team_ids``."""
+        regions = select(Pdu.region_id).join(Team, Team.pdu_id == Pdu.id)
+        regions = regions.where(Team.id.in_(list(team_ids)))
+        return cls(_places(select().where(Pdu.region_id.in_(regions))), "region")
+
+    def figure(self, people: Mapping[int, int], view: Collection[int]) -> Figure:
+        """The figure of the teams of ``view``, given the people counted in each team."""
+        teams = {t: Figure(int(people.get(t, 0)), None) for t in self.places}
+        pdus: dict[int, Figure] = {}
+        regions: dict[int, Figure] = {}
+        lines: list[list[Figure]] = []
+        if self.level != "team":
+            for pdu, members in self.by_pdu.items():
+                pdus[pdu] = Figure(sum(teams[t].n for t in members), None)
+                lines.append([*(teams[t] for t in members), pdus[pdu]])
+        if self.level == "region":
+            for region, members in self.by_region.items():
+                inside = sorted({self.places[t][0] for t in members})
+                regions[region] = Figure(sum(teams[t].n for t in members), None)
+                lines.append([*(pdus[p] for p in inside), regions[region]])
+        hide_small([*teams.values(), *pdus.values(), *regions.values()], self.threshold)
+        hide_complements(lines)
+        wanted = set(view) & set(self.places)
+        parts: list[Figure] = []
+        for region, members in self.by_region.items():
+            if region in regions and wanted.issuperset(members):
+                parts.append(regions[region])
+                wanted -= set(members)
+        for pdu, members in self.by_pdu.items():
+            if pdu in pdus and wanted.issuperset(members):
+                parts.append(pdus[pdu])
+                wanted -= set(members)
+        parts.extend(teams[t] for t in sorted(wanted))
+        if len(parts) == 1:
+            (only,) = parts
+            return Figure(only.n, None, only.hidden, only.reason)
+        total = Figure(sum(p.n for p in parts), None)
+        hide_small([total], self.threshold)
+        hide_complements([[*(p for p in parts if p.hidden), total]])
+        return total
+
+
 # 1. Case-audit rates ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Rate:
-    yes: int
-    answered: int
+    # None when hidden to protect a small group.
+    yes: int | None
+    answered: int | None
+    # "primary" (fewer than 5 practitioners), "secondary" or None when shown.
+    hidden: str | None = None
 
     @property
     def percent(self) -> int | None:
+        if self.yes is None or self.answered is None:
+            return None
         return percent(self.yes, self.answered)
 
 
@@ -159,15 +268,22 @@ class AuditRates:
 
 
 def audit_rates(team_ids: Collection[int], today: date) -> list[AuditRates]:
-    """Case record audits and court report checks by quarter, against the baselines."""
+    """Case record audits and court report checks by quarter, against the baselines.
+
+    A quarter's rate for a question hides (``Rate.hidden``) when the answers come from
+    the audits of fewer than 5 practitioners, or ``SmallGroups`` hides it to protect a
+    small group elsewhere (it weighs every team of the regions holding ``team_ids``).
+    """
     quarters = quarters_to(today)
     people = _practitioner_ids(team_ids, today)
     first_day = _quarter_start(quarters[0])
     observations: list[tuple[int, str, date]] = []
-    answers: list[tuple[int, str, str]] = []
-    if people:
+    answers: list[tuple[str, str, int, date]] = []
+    groups = SmallGroups.of_regions(team_ids) if people else None
+    everyone: dict[int, int] = {}
+    if people and groups is not None:
+        everyone = _practitioner_ids(groups.places, today)
         in_window = (
-            Observation.practitioner_id.in_(list(people)),
             Observation.type.in_([t.value for t in AUDIT_TYPES]),
             Observation.status.in_(SHARED),
             Observation.observed_on >= first_day,
@@ -176,37 +292,56 @@ def audit_rates(team_ids: Collection[int], today: date) -> list[AuditRates]:
         observations = [
             tuple(row)
             for row in db.session.execute(
-                select(Observation.id, Observation.type, Observation.observed_on).where(*in_window)
+                select(Observation.id, Observation.type, Observation.observed_on).where(
+                    Observation.practitioner_id.in_(list(people)), *in_window
+                )
             )
         ]
         answers = [
             tuple(row)
             for row in db.session.execute(
-                select(AuditAnswer.observation_id, AuditAnswer.question_key, AuditAnswer.answer)
+                select(
+                    AuditAnswer.question_key,
+                    AuditAnswer.answer,
+                    Observation.practitioner_id,
+                    Observation.observed_on,
+                )
                 .join(Observation, Observation.id == AuditAnswer.observation_id)
-                .where(*in_window, AuditAnswer.superseded.is_(False))
+                .where(
+                    Observation.practitioner_id.in_(list(everyone)),
+                    *in_window,
+                    AuditAnswer.superseded.is_(False),
+                    AuditAnswer.answer.in_(("yes", "no")),
+                )
             )
         ]
-    quarter_by_id = {oid: (kind, quarter_of(day)) for oid, kind, day in observations}
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for kind, quarter in quarter_by_id.values():
-        counts[(kind, quarter)] += 1
+    for _oid, kind, day in observations:
+        counts[(kind, quarter_of(day))] += 1
     tallies: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for oid, key, answer in answers:
-        if answer not in ("yes", "no"):
-            continue
-        tally = tallies[(key, quarter_by_id[oid][1])]
-        tally[0] += answer == "yes"
-        tally[1] += 1
+    # Who answered, team by team: the people each rate is about.
+    answering: dict[tuple[str, str], dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for key, answer, practitioner_id, day in answers:
+        quarter = quarter_of(day)
+        answering[(key, quarter)][everyone[practitioner_id]].add(practitioner_id)
+        if practitioner_id in people:
+            tally = tallies[(key, quarter)]
+            tally[0] += answer == "yes"
+            tally[1] += 1
+
+    def rate(key: str, quarter: str) -> Rate:
+        yes, answered = tallies.get((key, quarter), (0, 0))
+        if answered and groups is not None:
+            per_team = {t: len(ids) for t, ids in answering[(key, quarter)].items()}
+            figure = groups.figure(per_team, team_ids)
+            if figure.hidden:
+                return Rate(None, None, figure.reason)
+        return Rate(yes, answered)
+
     result = []
     for kind in AUDIT_TYPES:
         questions = [
-            QuestionRates(
-                q.key,
-                q.text,
-                BASELINES[q.key],
-                {qr: Rate(*tallies.get((q.key, qr), (0, 0))) for qr in quarters},
-            )
+            QuestionRates(q.key, q.text, BASELINES[q.key], {qr: rate(q.key, qr) for qr in quarters})
             for q in questions_for(kind)
             if q.key in BASELINES
         ]
@@ -233,21 +368,28 @@ class CycleRow:
     unit: str
     opens_on: date
     closes_on: date
-    practitioners: int
-    submitted: int
+    # None when hidden to protect a small group.
+    practitioners: int | None
+    submitted: int | None
+    # "primary" (fewer than 5 practitioners), "secondary" or None when shown.
+    hidden: str | None = None
 
     @property
     def percent(self) -> int | None:
+        if self.submitted is None or self.practitioners is None:
+            return None
         return percent(self.submitted, self.practitioners)
 
 
 def _unit_columns(team_ids: Collection[int]) -> tuple[list[int], list[int], list[int]]:
     """The teams, their PDUs and their regions: a unit holding one of the teams."""
-    rows = db.session.execute(
-        select(Team.id, Team.pdu_id, Pdu.region_id)
-        .join(Pdu, Pdu.id == Team.pdu_id)
-        .where(Team.id.in_(list(team_ids)))
-    ).all()
+    statement = select(Team.id, Team.pdu_id, Pdu.region_id).join(Pdu, Pdu.id == Team.pdu_id)
+    if len(team_ids) <= MANY_TEAMS:
+        rows = db.session.execute(statement.where(Team.id.in_(list(team_ids)))).all()
+    else:
+        # Reading every team costs less than naming a few thousand in the query.
+        wanted = set(team_ids)
+        rows = [r for r in db.session.execute(statement) if r[0] in wanted]
     return (
         sorted({r[0] for r in rows}),
         sorted({r[1] for r in rows}),
@@ -277,7 +419,12 @@ def cycle_rows(team_ids: Collection[int]) -> list[CycleRow]:
     """Each cycle whose unit holds one of the teams, latest opening first."""
     rows = []
     for cycle in cycles_covering(team_ids):
-        teams = [r for r in cycle_completion(cycle).teams if r.team and r.team.id in team_ids]
+        completion = [r for r in cycle_completion(cycle).teams if r.team]
+        teams = [r for r in completion if r.team.id in team_ids]
+        figure = SmallGroups.of_unit(cycle.unit).figure(
+            {r.team.id: r.total for r in completion}, team_ids
+        )
+        shown = not figure.hidden
         rows.append(
             CycleRow(
                 cycle.id,
@@ -285,8 +432,9 @@ def cycle_rows(team_ids: Collection[int]) -> list[CycleRow]:
                 cycle.unit.label,
                 cycle.opens_on,
                 cycle.closes_on,
-                practitioners=sum(r.total for r in teams),
-                submitted=sum(r.submitted for r in teams),
+                practitioners=sum(r.total for r in teams) if shown else None,
+                submitted=sum(r.submitted for r in teams) if shown else None,
+                hidden=figure.reason if figure.hidden else None,
             )
         )
     return rows
@@ -302,25 +450,17 @@ class CampaignRow:
     unit: str
     starts_on: date
     ends_on: date
-    practitioners: int
-    observed: int
+    # None when hidden to protect a small group.
+    practitioners: int | None
+    observed: int | None
+    # "primary" (fewer than 5 practitioners), "secondary" or None when shown.
+    hidden: str | None = None
 
     @property
     def percent(self) -> int | None:
+        if self.observed is None or self.practitioners is None:
+            return None
         return percent(self.observed, self.practitioners)
-
-
-def _campaign_team_ids(campaign: FocusCampaign) -> set[int]:
-    if campaign.team_id is not None:
-        return {campaign.team_id}
-    statement = select(Team.id)
-    if campaign.pdu_id is not None:
-        statement = statement.where(Team.pdu_id == campaign.pdu_id)
-    else:
-        statement = statement.join(Pdu, Pdu.id == Team.pdu_id).where(
-            Pdu.region_id == campaign.region_id
-        )
-    return set(db.session.scalars(statement))
 
 
 def campaign_rows(team_ids: Collection[int], today: date) -> list[CampaignRow]:
@@ -338,8 +478,14 @@ def campaign_rows(team_ids: Collection[int], today: date) -> list[CampaignRow]:
     names = dict(db.session.execute(select(Skill.slug, Skill.name)).all())
     rows = []
     for campaign in campaigns:
-        covered = _campaign_team_ids(campaign)
-        members = {pid for pid, team_id in people.items() if team_id in covered}
+        groups = SmallGroups.of_unit(campaign.unit)
+        per_team: dict[int, int] = defaultdict(int)
+        for team_id in _practitioner_ids(groups.places, today).values():
+            per_team[team_id] += 1
+        figure = groups.figure(per_team, team_ids)
+        members = {pid for pid, team_id in people.items() if team_id in groups.places}
+        if figure.hidden:
+            members = set()
         observed: set[int] = set()
         if members:
             rated_skill = (
@@ -373,8 +519,9 @@ def campaign_rows(team_ids: Collection[int], today: date) -> list[CampaignRow]:
                 campaign.unit.label,
                 campaign.starts_on,
                 campaign.ends_on,
-                practitioners=len(members),
-                observed=len(observed),
+                practitioners=None if figure.hidden else len(members),
+                observed=None if figure.hidden else len(observed),
+                hidden=figure.reason if figure.hidden else None,
             )
         )
     return rows
