@@ -17,9 +17,10 @@ from learning_app.analytics import oversight
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
-from learning_app.org.units import unit_scope
+from learning_app.org.units import unit_scope, unit_selection
 from learning_app.reflective.oversight import unit_overview
-from learning_app.training.report_views import READERS, _Selection
+
+READERS = (Role.LD_LEAD, Role.LEADER)
 
 bp = Blueprint("analytics_oversight", __name__, url_prefix="/analytics/oversight")
 
@@ -27,7 +28,7 @@ bp = Blueprint("analytics_oversight", __name__, url_prefix="/analytics/oversight
 @bp.route("/")
 @allow(*READERS)
 def index():
-    selection = _Selection()
+    selection = unit_selection(*READERS)
     today = london_today()
     team_ids = selection.team_ids
     led = unit_scope(current_actor(), Role.LEADER)

@@ -2,6 +2,8 @@
 
 A role scoped to a region covers every PDU in it, and a PDU covers every team in it.
 ``unit_key`` names a unit in a URL or a form (``team-3``, ``pdu-2``, ``region-1``).
+``unit_selection`` reads the ``?unit=`` filter of a unit-wide page against the reader's
+scope.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask import abort, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User
 from learning_app.core.policy import unit_ids
+from learning_app.core.requests import current_actor
 from learning_app.extensions import db
 from learning_app.org.models import Pdu, Region, Team
 
@@ -92,3 +96,46 @@ def unit_scope(user: User, *roles: Role) -> UnitScope:
             )
         )
     return UnitScope(regions, pdus, teams)
+
+
+ALL_UNITS_LABEL = "All the units you look after"
+
+
+class UnitSelection:
+    """A reader's scope, the unit chosen in the filter (None: all of it) and its teams."""
+
+    def __init__(self, scope: UnitScope, key: str = "") -> None:
+        self.scope = scope
+        self.unit: Unit | None = None
+        key = key.strip()
+        if key:
+            self.unit = scope.unit_by_key(key)
+            if self.unit is None:
+                abort(404)
+        self.team_ids = scope.team_ids(self.unit)
+
+    @property
+    def key(self) -> str:
+        return unit_key(self.unit) if self.unit is not None else ""
+
+    @property
+    def label(self) -> str:
+        return self.unit.label if self.unit is not None else ALL_UNITS_LABEL
+
+    def template_values(self) -> dict:
+        """What a page's unit filter and caption need."""
+        return {
+            "units": [(unit_key(u), u.label) for u in self.scope.units],
+            "unit_key": self.key,
+            "unit_label": self.label,
+            "url_args": {"unit": self.key} if self.key else {},
+        }
+
+
+def unit_selection(*roles: Role) -> UnitSelection:
+    """The signed-in reader's units under ``roles``, narrowed by ``?unit=``.
+
+    A unit that is unknown or outside the scope answers 404, like any object the reader
+    may not see, rather than quietly showing something else.
+    """
+    return UnitSelection(unit_scope(current_actor(), *roles), request.args.get("unit", ""))

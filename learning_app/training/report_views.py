@@ -8,57 +8,29 @@ see, rather than quietly showing something else.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 
-from learning_app.accounts.constants import Role
 from learning_app.core.policy import allow
-from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
-from learning_app.org.units import Unit, unit_key
+from learning_app.org.units import UnitSelection, unit_selection
 from learning_app.training import exports
 from learning_app.training.demand import BANDS, band_label, demand_for
 from learning_app.training.impact import SUPPRESS_BELOW, WINDOW_MONTHS, impact_for
 from learning_app.training.models import TrainingModule
 from learning_app.training.queries import find_module, skill_names
-from learning_app.training.report_scope import ReportScope, report_scope
+from learning_app.training.report_scope import REPORT_ROLES
 
 bp = Blueprint("training_reports", __name__, url_prefix="/training")
 
-READERS = (Role.LD_LEAD, Role.LEADER)
+READERS = REPORT_ROLES
 EXPORT_FORMATS = "any(csv, xlsx)"
 
 
-class _Selection:
-    """The reader's scope, the unit chosen in the filter (None: all of it) and its teams."""
-
-    def __init__(self) -> None:
-        self.scope: ReportScope = report_scope(current_actor())
-        key = request.args.get("unit", "").strip()
-        self.unit: Unit | None = None
-        if key:
-            self.unit = self.scope.unit_by_key(key)
-            if self.unit is None:
-                abort(404)
-        self.team_ids = self.scope.team_ids(self.unit)
-
-    @property
-    def key(self) -> str:
-        return unit_key(self.unit) if self.unit is not None else ""
-
-    @property
-    def label(self) -> str:
-        return self.unit.label if self.unit is not None else "All the units you look after"
-
-    def template_values(self) -> dict:
-        return {
-            "units": [(unit_key(u), u.label) for u in self.scope.units],
-            "unit_key": self.key,
-            "unit_label": self.label,
-            "url_args": {"unit": self.key} if self.key else {},
-        }
+def _selection() -> UnitSelection:
+    return unit_selection(*REPORT_ROLES)
 
 
-def _stem(name: str, selection: _Selection) -> str:
+def _stem(name: str, selection: UnitSelection) -> str:
     return f"{name}-{selection.key}" if selection.key else name
 
 
@@ -75,7 +47,7 @@ def _send(fmt: str, stem: str, title: str, header: list[str], rows: list) -> Res
 @bp.route("/demand")
 @allow(*READERS)
 def demand():
-    selection = _Selection()
+    selection = _selection()
     report = demand_for(selection.team_ids, london_today())
     return render_template(
         "training/reports/demand.html",
@@ -88,7 +60,7 @@ def demand():
 @bp.route(f"/demand.<{EXPORT_FORMATS}:fmt>")
 @allow(*READERS)
 def demand_export(fmt: str):
-    selection = _Selection()
+    selection = _selection()
     report = demand_for(selection.team_ids, london_today())
     return _send(
         fmt,
@@ -102,7 +74,7 @@ def demand_export(fmt: str):
 @bp.route("/demand/<code>")
 @allow(*READERS)
 def demand_module(code: str):
-    selection = _Selection()
+    selection = _selection()
     module = _live_module_or_404(code)
     row = demand_for(selection.team_ids, london_today()).row(module.code)
     names = skill_names()
@@ -119,7 +91,7 @@ def demand_module(code: str):
 @bp.route(f"/demand/<code>.<{EXPORT_FORMATS}:fmt>")
 @allow(*READERS)
 def demand_module_export(code: str, fmt: str):
-    selection = _Selection()
+    selection = _selection()
     module = _live_module_or_404(code)
     row = demand_for(selection.team_ids, london_today()).row(module.code)
     rows = exports.people_rows(row, skill_names()) if row else []
@@ -146,7 +118,7 @@ def _live_module_or_404(code: str) -> TrainingModule:
 @bp.route("/impact")
 @allow(*READERS)
 def impact():
-    selection = _Selection()
+    selection = _selection()
     report = impact_for(selection.team_ids, london_today())
     return render_template(
         "training/reports/impact.html",
