@@ -80,6 +80,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute"),
+        # Per API token (per address without one): enough for a BI refresh, not for a scraper.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         "SERVICE_NAME": "Practice Learning",
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "practice-learning@justice.gov.uk"),
         "USERS_PER_PAGE": 25,

@@ -253,6 +253,7 @@ def _operation(operation: str, summary: str, parameters: tuple[str, ...], schema
                 "400": _problem("A parameter is not one of the choices, or is not known."),
                 "401": _problem("No token, or one that is wrong, expired or revoked."),
                 "404": _problem("The unit is not one the token's user looks after."),
+                "429": _problem("Too many requests with this token: wait a minute."),
             },
         }
     }

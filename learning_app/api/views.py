@@ -10,7 +10,8 @@ and is public; the rest needs a token.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from learning_app.analytics import views as pages
@@ -18,12 +19,28 @@ from learning_app.analytics.heatmap import ALL, METRICS, Heatmap, Row
 from learning_app.analytics.models import LIVE
 from learning_app.analytics.rollups import periods, quarter_end
 from learning_app.analytics.suppression import Figure
+from learning_app.api.auth import bearer_token
 from learning_app.api.openapi import allowed_parameters, document
 from learning_app.api.problems import problem
 from learning_app.core.policy import allow, public
+from learning_app.core.tokens import token_digest
+from learning_app.extensions import limiter
 from learning_app.org.units import unit_key
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _caller() -> str:
+    """Who a request counts against: its token (as a digest), else its address."""
+    secret = bearer_token(request)
+    return "token:" + token_digest(secret) if secret else "ip:" + get_remote_address()
+
+
+limiter.limit(_rate_limit, key_func=_caller)(bp)
 
 ROUNDING = 2
 

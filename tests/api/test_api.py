@@ -310,3 +310,18 @@ def test_a_cycle_reads_the_snapshot_of_the_quarter_it_closed_in(
     listed = client.get("/api/v1/units", headers=bearer(secret)).json
     conforms(listed, "Units")
     assert {c["name"] for c in listed["cycles"]} >= {"Spring", "Winter"}
+
+
+def test_each_token_has_its_own_rate_limit(app, client, factories, unit, issue_token) -> None:
+    first, second = issue_token(unit.leader), issue_token(unit.spo_b)
+    app.config["API_RATE_LIMIT"] = "2 per minute"
+    try:
+        for _ in range(2):
+            assert client.get("/api/v1/units", headers=bearer(first)).status_code == 200
+        limited = client.get("/api/v1/units", headers=bearer(first))
+        assert limited.status_code == 429
+        assert limited.mimetype == "application/problem+json"
+        conforms(limited.json, "Problem")
+        assert client.get("/api/v1/units", headers=bearer(second)).status_code == 200
+    finally:
+        app.config["API_RATE_LIMIT"] = "120 per minute"
