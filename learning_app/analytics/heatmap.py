@@ -303,7 +303,11 @@ def build_unit_heatmap(
     would show what the wider view hid, and the wider total would give away the rest.
     The unit's total is hidden there, and then whatever keeps it from being the sum of
     the rows.
+
+    With no unit (everything a reader looks after), see ``_several_units``.
     """
+    if unit is None and suppress:
+        return _several_units(team_ids, grouping, metric_key, filters)
     heatmap = build_heatmap(team_ids, grouping, metric_key, filters, suppress)
     parent = _parent(unit) if unit is not None and suppress else None
     if parent is None:
@@ -318,6 +322,61 @@ def build_unit_heatmap(
         total = heatmap.total.figures[slug]
         if figure.hidden and not total.hidden:
             total.hidden, total.reason = True, "secondary"
+    hide_complements(_lines(heatmap))
+    return heatmap
+
+
+def _parts(team_ids: Collection[int]) -> list[Unit]:
+    """``team_ids`` as the fewest units: each region, then PDU, wholly inside, then teams."""
+    wanted = set(team_ids)
+    rows = db.session.execute(
+        select(Team.id, Team.pdu_id, Pdu.region_id)
+        .join(Pdu, Pdu.id == Team.pdu_id)
+        .where(Pdu.region_id.in_(select(Pdu.region_id).join(Team).where(Team.id.in_(wanted))))
+    ).all()
+    by_region: dict[int, set[int]] = {}
+    by_pdu: dict[int, set[int]] = {}
+    for team_id, pdu_id, region_id in rows:
+        by_region.setdefault(region_id, set()).add(team_id)
+        by_pdu.setdefault(pdu_id, set()).add(team_id)
+    parts: list[tuple[type, int]] = []
+    for model, groups in ((Region, by_region), (Pdu, by_pdu)):
+        for unit_id, members in sorted(groups.items()):
+            if members and wanted.issuperset(members):
+                parts.append((model, unit_id))
+                wanted -= members
+    parts.extend((Team, team_id) for team_id in sorted(wanted))
+    return [db.session.get(model, unit_id) for model, unit_id in parts]
+
+
+def _several_units(
+    team_ids: Collection[int], grouping: str, metric_key: str, filters: Filters | None
+) -> Heatmap:
+    """The suppressed heatmap of several units at once, hiding what their own views hide.
+
+    ``team_ids`` is split into whole units (``_parts``); one unit is simply its own view.
+    Otherwise each unit's view, with the same grouping, is built too. A row that belongs
+    to one unit (a team, say) hides whatever that unit's view hides of it; a row or total
+    made of several units' figures hides wherever exactly one of them is hidden, since
+    it less the others would give that one away. Then the lines are made whole again.
+    """
+    parts = _parts(team_ids)
+    if len(parts) == 1:
+        return build_unit_heatmap(parts[0], team_ids, grouping, metric_key, filters, True)
+    heatmap = build_heatmap(team_ids, grouping, metric_key, filters, True)
+    views = [
+        build_unit_heatmap(part, _teams_of(part), grouping, metric_key, filters, True)
+        for part in parts
+    ]
+    for row in [*heatmap.rows, heatmap.total]:
+        theirs = [
+            view.total if row.key == ALL else next((r for r in view.rows if r.key == row.key), None)
+            for view in views
+        ]
+        for slug, figure in row.figures.items():
+            hidden = [r for r in theirs if r is not None and r.figures[slug].hidden]
+            if len(hidden) == 1 and not figure.hidden:
+                figure.hidden, figure.reason = True, "secondary"
     hide_complements(_lines(heatmap))
     return heatmap
 
@@ -357,6 +416,8 @@ def priorities(heatmap: Heatmap, count: int = 3) -> list[Priority]:
         figure = _figure(below, sums)
         if heatmap.suppressed and 0 < figure.n < THRESHOLD:
             figure.hidden, figure.reason = True, "primary"
+        elif heatmap.suppressed and heatmap.total.figures[column.slug].hidden:
+            figure.hidden, figure.reason = True, "secondary"
         found.append(Priority(column, sums["priority_sum"] / sums["people"], figure))
     found.sort(key=lambda p: (-p.weighted_gap, p.column.name))
     return found[:count]

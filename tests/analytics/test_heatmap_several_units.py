@@ -1,0 +1,118 @@
+"""The heatmap of all the units a reader looks after hides what each unit's own view hides.
+
+The unit of conftest (Midlands region: Leicestershire PDU, teams Alpha 6, Bravo 3,
+Charlie 7) plus an East region with two PDUs: Norfolk (team Delta, five POs, gaps on the
+first skill 1, 1, 1, 0, 0) and Suffolk (team Echo, two POs, gaps 2, 2). The reader leads
+Leicestershire and Norfolk.
+
+By hand, on the first skill (mean gap):
+
+- Leicestershire by team: Bravo (3) is fewer than 5, so Alpha (6, the smallest other) is
+  hidden; Charlie 4/7 = 0.57; total (8 + 3 + 4)/16 = 0.94.
+- East by PDU: Suffolk (2) is fewer than 5, so Norfolk (5) is hidden; so Norfolk's own
+  view hides its total, and then Delta (the only other figure of its column).
+- Both together (21 people, (15 + 3)/21 = 0.86): on their own, the rows would hide only
+  Bravo and the smallest other, Delta, leaving Alpha (8/6 = 1.33), which with
+  Leicestershire's total and Charlie gives Bravo: 16 x 0.94 - 6 x 1.33 - 7 x 0.57 = 3.
+  And the total less Leicestershire's would give Norfolk's: 21 - 16 = 5 people, gap 3.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from learning_app.accounts.constants import Grade, Role
+from learning_app.analytics.heatmap import build_heatmap, build_unit_heatmap
+from learning_app.analytics.rollups import refresh_pdu
+from learning_app.profiles.models import SkillProfileRecord
+from tests.analytics.test_heatmap_views import screen
+
+
+def _people(db_session, factories, team, gaps, slugs) -> None:
+    for gap in gaps:
+        person = factories.user(grade=Grade.PO, team=team)
+        for slug in slugs:
+            g = gap if slug == slugs[0] else 0
+            db_session.add(
+                SkillProfileRecord(
+                    practitioner_id=person.id,
+                    skill_slug=slug,
+                    observed_level=2.0 if g else 3.0,
+                    level=2.0 if g else 3.0,
+                    evidence_count=1,
+                    evidence_gap=False,
+                    target=3,
+                    gap=float(g),
+                    priority=float(g) * 2,
+                    as_of=date(2026, 12, 1),
+                )
+            )
+
+
+@pytest.fixture
+def east(db_session, factories, unit):
+    region = factories.region("East")
+    norfolk, suffolk = factories.pdu(region, "Norfolk"), factories.pdu(region, "Suffolk")
+    delta, echo = factories.team(norfolk, "Delta"), factories.team(suffolk, "Echo")
+    _people(db_session, factories, delta, [1, 1, 1, 0, 0], unit.skills)
+    _people(db_session, factories, echo, [2, 2], unit.skills)
+    db_session.flush()
+    refresh_pdu(norfolk.id, date(2026, 12, 1))
+    refresh_pdu(suffolk.id, date(2026, 12, 1))
+    reader = factories.user(
+        roles=((Role.LEADER, unit.pdu), (Role.LEADER, norfolk)), grade=Grade.OTHER
+    )
+    return {"norfolk": norfolk, "delta": delta, "reader": reader}
+
+
+def test_the_rows_and_total_of_both_hide_what_each_units_view_hides(unit, east) -> None:
+    teams = {*(t.id for t in unit.teams.values()), east["delta"].id}
+    first = unit.skill
+    # Without inheriting, Alpha would show and so give Bravo away.
+    plain = {r.label: r.figures[first] for r in build_heatmap(teams).rows}
+    assert not plain["Alpha"].hidden and f"{plain['Alpha'].value:.2f}" == "1.33"
+    assert plain["Bravo"].hidden and plain["Delta"].hidden
+    both = build_unit_heatmap(None, teams)
+    rows = {r.label: r.figures[first] for r in both.rows}
+    assert rows["Alpha"].hidden and rows["Bravo"].hidden and rows["Delta"].hidden
+    assert not rows["Charlie"].hidden and f"{rows['Charlie'].value:.2f}" == "0.57"
+    assert both.total.figures[first].hidden
+    # Each unit's own view: what the sum above must not give away.
+    leicestershire = build_unit_heatmap(unit.pdu, {t.id for t in unit.teams.values()})
+    assert f"{leicestershire.total.figures[first].value:.2f}" == "0.94"
+    norfolk = build_unit_heatmap(east["norfolk"], {east["delta"].id})
+    assert norfolk.total.figures[first].hidden
+
+
+def test_one_whole_unit_is_its_own_view(unit, east) -> None:
+    # The leader of Leicestershire alone: "all the units" is the PDU's (the region's) view.
+    teams = {t.id for t in unit.teams.values()}
+    alone = build_unit_heatmap(None, teams)
+    assert [r.figures[unit.skill].hidden for r in alone.rows] == [True, True, False]
+    norfolk = build_unit_heatmap(None, {east["delta"].id})
+    assert norfolk.total.figures[unit.skill].hidden
+    assert norfolk.rows[0].figures[unit.skill].hidden
+
+
+def test_the_page_shows_the_reader_of_both_nothing_to_subtract(client, unit, east) -> None:
+    client.sign_in(east["reader"].email)
+    rows = {r[0]: r[1] for r in screen(client.get_page("/analytics/"))}
+    assert rows == {
+        "Alpha": "hidden",
+        "Bravo": "fewer than 5",
+        "Charlie": "0.57 n = 7",
+        "Delta": "hidden",
+        "Everyone in view": "hidden",
+    }
+    pdu = {r[0]: r[1] for r in screen(client.get_page(f"/analytics/?unit=pdu-{unit.pdu.id}"))}
+    assert pdu["Everyone in view"] == "0.94 n = 16"
+
+
+def test_the_summary_hides_the_share_a_hidden_total_would_give(client, unit) -> None:
+    client.sign_in(unit.leader.email)
+    page = client.get_page(f"/analytics/?unit=team-{unit.teams['A'].id}")
+    assert {r[0]: r[1] for r in screen(page)}["Everyone in view"] == "hidden"
+    first = page.soup.select_one("#priorities li").text
+    assert "hidden to protect individuals" in first and "of 6" not in first
