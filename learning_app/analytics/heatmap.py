@@ -1,7 +1,8 @@
 """The learning-analysis heatmap: a metric for each group of practitioners and skill.
 
-The numbers come from the rollups (``analytics.models.AnalyticsCell``): one query adds
-up the rows of the teams in view, grouped by the chosen grouping and skill. Columns are
+The numbers come from the rollups (``analytics.models``): one query adds up the rows of
+the teams in view, grouped by the chosen grouping and skill (and, grouped by PDU, region,
+grade or band, the PDU rollups stand in for every PDU wholly in view). Columns are
 the skills of the published framework in domain order, with an "All skills" column; a
 total row covers everyone in view. Suppression (``analytics.suppression``) is applied
 unless the reader is the SPO of every team in view.
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from operator import add
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Band, Grade
-from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell
+from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
 from learning_app.analytics.suppression import (
     THRESHOLD,
     Figure,
@@ -143,36 +145,89 @@ def columns() -> list[Column]:
     return [Column(s.slug, s.name, domains.get(s.domain_id, "")) for s in skills]
 
 
+_PDU_GROUP_COLUMNS = {
+    "pdu": AnalyticsPduCell.pdu_id,
+    "region": AnalyticsPduCell.region_id,
+    "grade": AnalyticsPduCell.grade,
+    "band": AnalyticsPduCell.band,
+}
+# Above this many teams, finding the whole PDUs in view costs less than naming every team.
+_MANY_TEAMS = 100
+
+
+def _whole_pdus(team_ids: Collection[int]) -> tuple[list[int], list[int]]:
+    """The PDUs every team of which is in ``team_ids``, and the other teams of ``team_ids``."""
+    wanted = set(team_ids)
+    teams_of: dict[int, list[int]] = {}
+    for team_id, pdu_id in db.session.execute(select(Team.id, Team.pdu_id)):
+        teams_of.setdefault(pdu_id, []).append(team_id)
+    whole = sorted(p for p, teams in teams_of.items() if wanted.issuperset(teams))
+    inside = {t for p in whole for t in teams_of[p]}
+    return whole, sorted(wanted - inside)
+
+
+def group_sums_statements(
+    team_ids: Collection[int], grouping: str, filters: Filters
+) -> list[Select]:
+    """The grouped sums ``group_sums`` adds up: (group key, skill slug, *SUM_COLUMNS) rows.
+
+    PDUs wholly in view are read from the PDU rollups where the grouping allows (PDU,
+    region, grade, band) and otherwise named by PDU; the other teams one by one.
+    """
+    if not team_ids:
+        return []
+    whole: list[int] = []
+    teams = sorted(team_ids)
+    if grouping in _PDU_GROUP_COLUMNS or len(teams) > _MANY_TEAMS:
+        whole, teams = _whole_pdus(team_ids)
+    statements = []
+    if whole and grouping in _PDU_GROUP_COLUMNS:
+        statements.append(
+            _grouped(AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping], filters).where(
+                AnalyticsPduCell.pdu_id.in_(whole)
+            )
+        )
+        whole = []
+    in_view = [AnalyticsCell.team_id.in_(teams)] if teams else []
+    if whole:
+        in_view.append(AnalyticsCell.pdu_id.in_(whole))
+    if in_view:
+        statements.append(
+            _grouped(AnalyticsCell, _GROUP_COLUMNS[grouping], filters).where(or_(*in_view))
+        )
+    return statements
+
+
+def _grouped(model, group, filters: Filters) -> Select:
+    statement = (
+        select(group, model.skill_slug, *(func.sum(getattr(model, c)) for c in SUM_COLUMNS))
+        .where(model.period == filters.period)
+        .group_by(group, model.skill_slug)
+    )
+    if filters.grade:
+        statement = statement.where(model.grade == filters.grade)
+    if filters.band:
+        statement = statement.where(model.band == filters.band)
+    return statement
+
+
 def group_sums(
     team_ids: Collection[int], grouping: str, filters: Filters
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """Sums per (group key, skill slug), plus (ALL, slug) for everyone in view."""
-    if not team_ids:
-        return {}
-    group = _GROUP_COLUMNS[grouping]
-    statement = (
-        select(
-            group,
-            AnalyticsCell.skill_slug,
-            *(func.sum(getattr(AnalyticsCell, c)).label(c) for c in SUM_COLUMNS),
-        )
-        .where(AnalyticsCell.period == filters.period, AnalyticsCell.team_id.in_(list(team_ids)))
-        .group_by(group, AnalyticsCell.skill_slug)
-    )
-    if filters.grade:
-        statement = statement.where(AnalyticsCell.grade == filters.grade)
-    if filters.band:
-        statement = statement.where(AnalyticsCell.band == filters.band)
-    sums: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in db.session.execute(statement):
-        values = {c: getattr(row, c) or 0 for c in SUM_COLUMNS}
-        key = str(row[0])
-        sums[(key, row.skill_slug)] = values
-        for target in ((ALL, row.skill_slug), (key, ALL), (ALL, ALL)):
-            totals = sums.setdefault(target, dict.fromkeys(SUM_COLUMNS, 0))
-            for c in SUM_COLUMNS:
-                totals[c] += values[c]
-    return sums
+    found: dict[tuple[str, str], list] = {}
+    for statement in group_sums_statements(team_ids, grouping, filters):
+        for row in db.session.execute(statement).tuples():
+            key, values = (str(row[0]), row[1]), row[2:]
+            have = found.get(key)
+            found[key] = list(values) if have is None else list(map(add, have, values))
+    totals: dict[tuple[str, str], list] = {}
+    for (key, slug), values in found.items():
+        for target in ((ALL, slug), (key, ALL), (ALL, ALL)):
+            have = totals.get(target)
+            totals[target] = list(values) if have is None else list(map(add, have, values))
+    found.update(totals)
+    return {key: dict(zip(SUM_COLUMNS, values, strict=True)) for key, values in found.items()}
 
 
 def _row_labels(grouping: str, keys: Collection[str]) -> list[tuple[str, str, str | None]]:

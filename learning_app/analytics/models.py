@@ -1,9 +1,15 @@
 """Rollups of the stored skill profiles, for the learning-analysis pages.
 
 One row per period, team, grade, experience band and skill holds the sums that every
-heatmap metric needs, so a national heatmap adds up a few thousand rows rather than a
-third of a million profiles. Period ``live`` is kept current with the profiles; a
-quarter (``2026-Q4``) is a snapshot of the live rows taken during that quarter.
+heatmap metric needs, so a heatmap adds up rollup rows rather than profiles. Period
+``live`` is kept current with the profiles; a quarter (``2026-Q4``) is a snapshot of the
+live rows taken during that quarter.
+
+``AnalyticsPduCell`` holds the same sums one level up, per PDU rather than per team
+(about a twentieth of the rows), always written from the team rows in the same
+transaction. A heatmap grouped by PDU, region, grade or band adds up these for every
+PDU wholly in view, so a national heatmap reads thousands of rows, not over a hundred
+thousand.
 """
 
 from __future__ import annotations
@@ -33,6 +39,34 @@ class AnalyticsCell(db.Model):
     pdu_id: Mapped[int] = mapped_column(Integer)
     region_id: Mapped[int] = mapped_column(Integer)
     site: Mapped[str] = mapped_column(String(120))
+
+    people: Mapped[int] = mapped_column(Integer)
+    gap_sum: Mapped[float] = mapped_column(Float)
+    priority_sum: Mapped[float] = mapped_column(Float)
+    below_target: Mapped[int] = mapped_column(Integer)
+    observed_n: Mapped[int] = mapped_column(Integer)
+    observed_sum: Mapped[float] = mapped_column(Float)
+    self_n: Mapped[int] = mapped_column(Integer)
+    self_sum: Mapped[float] = mapped_column(Float)
+    both_n: Mapped[int] = mapped_column(Integer)
+    blind_spots: Mapped[int] = mapped_column(Integer)
+    with_evidence: Mapped[int] = mapped_column(Integer)
+    level_1: Mapped[int] = mapped_column(Integer)
+    level_2: Mapped[int] = mapped_column(Integer)
+    level_3: Mapped[int] = mapped_column(Integer)
+    level_4: Mapped[int] = mapped_column(Integer)
+
+
+class AnalyticsPduCell(db.Model):
+    __tablename__ = "analytics_pdu_cells"
+    __table_args__ = (Index("ix_analytics_pdu_cells_period_region", "period", "region_id"),)
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    pdu_id: Mapped[int] = mapped_column(ForeignKey("pdus.id"), primary_key=True)
+    grade: Mapped[str] = mapped_column(String(10), primary_key=True)
+    band: Mapped[str] = mapped_column(String(20), primary_key=True)
+    skill_slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    region_id: Mapped[int] = mapped_column(Integer)
 
     people: Mapped[int] = mapped_column(Integer)
     gap_sum: Mapped[float] = mapped_column(Float)

@@ -1,11 +1,13 @@
 """Keep the analytics rollups (``AnalyticsCell``) current with the stored profiles.
 
-``refresh_pdu`` recomputes the live rows of one PDU from its practitioners' profiles:
+``refresh_pdu`` recomputes the live rows of one PDU from its practitioners' profiles
+(the team rows, then the PDU's rows added up from them):
 it runs in the transaction that changed a profile (through ``evidence_changed``), so a
 heatmap shows an observation the moment it is saved. The PDU's row is locked first on
 PostgreSQL, so two changes in one PDU queue rather than race. ``refresh_all`` does every
 PDU, after the nightly profile rebuild (experience bands and decay move numbers with
-time). ``take_snapshot`` copies the live rows into the current quarter's period.
+time). ``take_snapshot`` copies the live rows into the current quarter's period, and
+adds up its PDU rows from the team rows it copied.
 
 Nothing here commits: callers own the transaction.
 """
@@ -22,7 +24,7 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from learning_app.accounts.constants import Role, experience_band
 from learning_app.accounts.models import RoleAssignment, User
-from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell
+from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.org.models import Pdu, Team
@@ -128,7 +130,33 @@ def refresh_pdu(pdu_id: int, today: date | None = None) -> int:
     ]
     if rows:
         db.session.execute(insert(AnalyticsCell), rows)
+    _add_up_pdus(LIVE, pdu_id)
     return len(rows)
+
+
+def _add_up_pdus(period: str, pdu_id: int | None = None) -> None:
+    """Rewrite the PDU rows of ``period`` (of one PDU, or all) from its team rows."""
+    keep = [AnalyticsCell.period == period]
+    drop = [AnalyticsPduCell.period == period]
+    if pdu_id is not None:
+        keep.append(AnalyticsCell.pdu_id == pdu_id)
+        drop.append(AnalyticsPduCell.pdu_id == pdu_id)
+    db.session.execute(
+        delete(AnalyticsPduCell).where(*drop).execution_options(synchronize_session=False)
+    )
+    keys = ("pdu_id", "grade", "band", "skill_slug")
+    grouped = select(
+        AnalyticsCell.period,
+        *(getattr(AnalyticsCell, k) for k in keys),
+        func.min(AnalyticsCell.region_id),
+        *(func.sum(getattr(AnalyticsCell, c)) for c in SUM_COLUMNS),
+    ).where(*keep)
+    db.session.execute(
+        insert(AnalyticsPduCell).from_select(
+            ["period", *keys, "region_id", *SUM_COLUMNS],
+            grouped.group_by(AnalyticsCell.period, *(getattr(AnalyticsCell, k) for k in keys)),
+        )
+    )
 
 
 def refresh_all(today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
@@ -173,6 +201,7 @@ def take_snapshot(today: date | None = None) -> tuple[str, int]:
             ["period", *columns], select(literal(period), *(live.c[c] for c in columns))
         )
     )
+    _add_up_pdus(period)
     count = db.session.scalar(
         select(func.count()).select_from(AnalyticsCell).where(AnalyticsCell.period == period)
     )
@@ -180,7 +209,20 @@ def take_snapshot(today: date | None = None) -> tuple[str, int]:
 
 
 def periods() -> list[str]:
-    """The quarters that have a snapshot, oldest first."""
-    return sorted(
-        p for p in db.session.scalars(select(AnalyticsCell.period).distinct()) if p != LIVE
+    """The quarters that have a snapshot, oldest first.
+
+    Each step looks up the next period in the rollups' primary key (whose first column
+    it is), so the answer costs one index probe per period, not a scan of every row.
+    """
+    found = select(func.min(AnalyticsCell.period).label("period")).cte("found", recursive=True)
+    following = (
+        select(func.min(AnalyticsCell.period))
+        .where(AnalyticsCell.period > found.c.period)
+        .scalar_subquery()
     )
+    found = found.union_all(select(following).where(found.c.period.is_not(None)))
+    return [
+        p
+        for p in db.session.scalars(select(found.c.period).where(found.c.period.is_not(None)))
+        if p != LIVE
+    ]
