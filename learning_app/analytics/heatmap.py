@@ -27,10 +27,9 @@ from learning_app.analytics.suppression import (
     hide_small,
 )
 from learning_app.extensions import db
-from learning_app.framework.models import Domain
+from learning_app.framework.models import Domain, FrameworkVersion, Skill, VersionStatus
 from learning_app.org.models import Pdu, Region, Team
 from learning_app.org.units import Unit
-from learning_app.profiles.services import published_skills
 
 
 @dataclass(frozen=True)
@@ -136,13 +135,15 @@ class Filters:
 
 
 def columns() -> list[Column]:
-    skills = published_skills()
-    domains = dict(
-        db.session.execute(
-            select(Domain.id, Domain.name).where(Domain.id.in_({s.domain_id for s in skills}))
-        ).all()
-    )
-    return [Column(s.slug, s.name, domains.get(s.domain_id, "")) for s in skills]
+    """The skills of the published framework, in framework order, with their domains."""
+    rows = db.session.execute(
+        select(Skill.slug, Skill.name, Domain.name)
+        .join(FrameworkVersion, Skill.version_id == FrameworkVersion.id)
+        .outerjoin(Domain, Domain.id == Skill.domain_id)
+        .where(FrameworkVersion.status == VersionStatus.PUBLISHED.value)
+        .order_by(Skill.position, Skill.id)
+    ).tuples()
+    return [Column(slug, name, domain or "") for slug, name, domain in rows]
 
 
 _PDU_GROUP_COLUMNS = {
@@ -155,11 +156,18 @@ _PDU_GROUP_COLUMNS = {
 _MANY_TEAMS = 100
 
 
-def _whole_pdus(team_ids: Collection[int]) -> tuple[list[int], list[int]]:
-    """The PDUs every team of which is in ``team_ids``, and the other teams of ``team_ids``."""
+def _whole_pdus(
+    team_ids: Collection[int], pdus: dict[int, int] | None = None
+) -> tuple[list[int], list[int]]:
+    """The PDUs every team of which is in ``team_ids``, and the other teams of ``team_ids``.
+
+    ``pdus`` is every team's PDU, if already read.
+    """
+    if pdus is None:
+        pdus = dict(db.session.execute(select(Team.id, Team.pdu_id)).tuples().all())
     wanted = set(team_ids)
     teams_of: dict[int, list[int]] = {}
-    for team_id, pdu_id in db.session.execute(select(Team.id, Team.pdu_id)):
+    for team_id, pdu_id in pdus.items():
         teams_of.setdefault(pdu_id, []).append(team_id)
     whole = sorted(p for p, teams in teams_of.items() if wanted.issuperset(teams))
     inside = {t for p in whole for t in teams_of[p]}
@@ -174,16 +182,30 @@ def group_sums_statements(
     PDUs wholly in view are read from the PDU rollups where the grouping allows (PDU,
     region, grade, band) and otherwise named by PDU; the other teams one by one.
     """
+    return _statements(team_ids, grouping, filters)
+
+
+def _statements(
+    team_ids: Collection[int],
+    grouping: str,
+    filters: Filters,
+    periods: list[str] | None = None,
+    pdus: dict[int, int] | None = None,
+) -> list[Select]:
+    """``group_sums_statements``; with ``periods``, for each of them, the period first.
+
+    ``pdus`` is every team's PDU, if already read.
+    """
     if not team_ids:
         return []
     whole: list[int] = []
     teams = sorted(team_ids)
     if grouping in _PDU_GROUP_COLUMNS or len(teams) > _MANY_TEAMS:
-        whole, teams = _whole_pdus(team_ids)
+        whole, teams = _whole_pdus(team_ids, pdus)
     statements = []
     if whole and grouping in _PDU_GROUP_COLUMNS:
         statements.append(
-            _grouped(AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping], filters).where(
+            _grouped(AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping], filters, periods).where(
                 AnalyticsPduCell.pdu_id.in_(whole)
             )
         )
@@ -193,17 +215,18 @@ def group_sums_statements(
         in_view.append(AnalyticsCell.pdu_id.in_(whole))
     if in_view:
         statements.append(
-            _grouped(AnalyticsCell, _GROUP_COLUMNS[grouping], filters).where(or_(*in_view))
+            _grouped(AnalyticsCell, _GROUP_COLUMNS[grouping], filters, periods).where(or_(*in_view))
         )
     return statements
 
 
-def _grouped(model, group, filters: Filters) -> Select:
-    statement = (
-        select(group, model.skill_slug, *(func.sum(getattr(model, c)) for c in SUM_COLUMNS))
-        .where(model.period == filters.period)
-        .group_by(group, model.skill_slug)
-    )
+def _grouped(model, group, filters: Filters, periods: list[str] | None) -> Select:
+    keys = [group, model.skill_slug] if periods is None else [model.period, group, model.skill_slug]
+    statement = select(*keys, *(func.sum(getattr(model, c)) for c in SUM_COLUMNS)).group_by(*keys)
+    if periods is None:
+        statement = statement.where(model.period == filters.period)
+    else:
+        statement = statement.where(model.period.in_(periods))
     if filters.grade:
         statement = statement.where(model.grade == filters.grade)
     if filters.band:
@@ -211,34 +234,159 @@ def _grouped(model, group, filters: Filters) -> Select:
     return statement
 
 
-def group_sums(
-    team_ids: Collection[int], grouping: str, filters: Filters
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """Sums per (group key, skill slug), plus (ALL, slug) for everyone in view."""
-    found: dict[tuple[str, str], list] = {}
-    for statement in group_sums_statements(team_ids, grouping, filters):
-        for row in db.session.execute(statement).tuples():
-            key, values = (str(row[0]), row[1]), row[2:]
-            have = found.get(key)
-            found[key] = list(values) if have is None else list(map(add, have, values))
+def _added_up(found: dict[tuple[str, str], list]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The sums of each (group, skill), with the (ALL, skill), (group, ALL), (ALL, ALL) totals."""
     totals: dict[tuple[str, str], list] = {}
     for (key, slug), values in found.items():
         for target in ((ALL, slug), (key, ALL), (ALL, ALL)):
             have = totals.get(target)
             totals[target] = list(values) if have is None else list(map(add, have, values))
-    found.update(totals)
-    return {key: dict(zip(SUM_COLUMNS, values, strict=True)) for key, values in found.items()}
+    return {
+        key: dict(zip(SUM_COLUMNS, values, strict=True))
+        for part in (found, totals)
+        for key, values in part.items()
+    }
 
 
-def _row_labels(grouping: str, keys: Collection[str]) -> list[tuple[str, str, str | None]]:
+def group_sums(
+    team_ids: Collection[int], grouping: str, filters: Filters
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Sums per (group key, skill slug), plus (ALL, slug) for everyone in view."""
+    return _added_up(_found(team_ids, grouping, filters, None)[filters.period])
+
+
+def _found(
+    team_ids: Collection[int],
+    grouping: str,
+    filters: Filters,
+    periods: list[str] | None,
+    pdus: dict[int, int] | None = None,
+) -> dict[str, dict[tuple[str, str], list]]:
+    """Each period's sums per (group key, skill slug), totals aside, in one query.
+
+    The period is ``filters.period``, or each of ``periods`` when given.
+    """
+    found: dict[str, dict[tuple[str, str], list]] = {p: {} for p in periods or [filters.period]}
+    width = 2 if periods is None else 3
+    for statement in _statements(team_ids, grouping, filters, periods, pdus):
+        for row in db.session.execute(statement).tuples():
+            sums = found[filters.period if periods is None else row[0]]
+            key, values = (str(row[width - 2]), row[width - 1]), row[width:]
+            have = sums.get(key)
+            sums[key] = list(values) if have is None else list(map(add, have, values))
+    return found
+
+
+class _Source:
+    """Where the heatmaps built for one answer read their figures and names.
+
+    Several heatmaps go into one answer (a unit's and its parent's, each unit's of a
+    reader's several, a trend's every quarter), and they ask for the same teams, names
+    and sums again: each is read once per answer. A table of whole units that are part
+    of one already read with the same grouping (each region's by region, within the
+    national one by region) is the rows of those units, not read again. Given
+    ``periods``, the sums of one table are read for every period in one query.
+    """
+
+    def __init__(self, periods: list[str] | None = None) -> None:
+        self.periods = periods
+        self._columns: list[Column] | None = None
+        self._found: dict[tuple, dict[str, dict[tuple[str, str], list]]] = {}
+        self._teams: dict[tuple[type, int], set[int]] = {}
+        self._names: dict[tuple[str, str], str] = {}
+        self._parts: dict[frozenset[int], list[Unit]] = {}
+        self._pdus: dict[int, int] | None = None
+        self._regions: dict[int, int] | None = None
+
+    def columns(self) -> list[Column]:
+        if self._columns is None:
+            self._columns = columns()
+        return self._columns
+
+    def sums(
+        self, team_ids: Collection[int], grouping: str, filters: Filters
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        wanted = frozenset(team_ids)
+        batch = self.periods if self.periods and filters.period in self.periods else None
+        tag = (grouping, filters.grade, filters.band, None if batch else filters.period)
+        for (teams, other), found in self._found.items():
+            if other != tag or not wanted <= teams:
+                continue
+            if wanted == teams:
+                return _added_up(found[filters.period])
+            keys = self._keys(wanted, grouping)
+            if keys is not None:
+                rows = found[filters.period]
+                return _added_up({k: v for k, v in rows.items() if k[0] in keys})
+        found = _found(team_ids, grouping, filters, batch, self.pdus())
+        self._found[(wanted, tag)] = found
+        return _added_up(found[filters.period])
+
+    def _keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
+        """The row keys of ``team_ids`` when they are whole units of ``grouping``, else None."""
+        pdus = self.pdus()
+        if grouping == "team":
+            return {str(t) for t in team_ids}
+        if grouping == "pdu":
+            unit_of = pdus
+        elif grouping == "region":
+            regions = self.regions()
+            unit_of = {t: regions.get(p) for t, p in pdus.items()}
+        else:
+            return None
+        keys = {unit_of.get(t) for t in team_ids}
+        if None in keys or any(u in keys and t not in team_ids for t, u in unit_of.items()):
+            return None
+        return {str(k) for k in keys}
+
+    def regions(self) -> dict[int, int]:
+        """Every PDU's region."""
+        if self._regions is None:
+            self._regions = dict(db.session.execute(select(Pdu.id, Pdu.region_id)).tuples().all())
+        return self._regions
+
+    def pdus(self) -> dict[int, int]:
+        """Every team's PDU."""
+        if self._pdus is None:
+            self._pdus = dict(db.session.execute(select(Team.id, Team.pdu_id)).tuples().all())
+        return self._pdus
+
+    def teams_of(self, unit: Unit) -> set[int]:
+        key = (type(unit), unit.id)
+        if key not in self._teams:
+            if isinstance(unit, Team):
+                self._teams[key] = {unit.id}
+            elif isinstance(unit, Pdu):
+                self._teams[key] = {t for t, p in self.pdus().items() if p == unit.id}
+            else:
+                regions = self.regions()
+                self._teams[key] = {t for t, p in self.pdus().items() if regions[p] == unit.id}
+        return self._teams[key]
+
+    def parts(self, team_ids: Collection[int]) -> list[Unit]:
+        key = frozenset(team_ids)
+        if key not in self._parts:
+            self._parts[key] = _parts(team_ids)
+        return self._parts[key]
+
+    def names(self, grouping: str, keys: Collection[str]) -> dict[str, str]:
+        missing = [k for k in keys if (grouping, k) not in self._names]
+        if missing:
+            model = {"team": Team, "pdu": Pdu, "region": Region}[grouping]
+            ids = [int(k) for k in missing]
+            for i, name in db.session.execute(
+                select(model.id, model.name).where(model.id.in_(ids))
+            ):
+                self._names[(grouping, str(i))] = name
+        return {k: self._names[(grouping, k)] for k in keys if (grouping, k) in self._names}
+
+
+def _row_labels(
+    grouping: str, keys: Collection[str], source: _Source
+) -> list[tuple[str, str, str | None]]:
     """(key, label, unit key for drill-down) of each group, in display order."""
     if grouping in ("team", "pdu", "region"):
-        model = {"team": Team, "pdu": Pdu, "region": Region}[grouping]
-        ids = [int(k) for k in keys]
-        names = {
-            str(i): n
-            for i, n in db.session.execute(select(model.id, model.name).where(model.id.in_(ids)))
-        }
+        names = source.names(grouping, keys)
         ordered = sorted(names, key=lambda k: (names[k].lower(), int(k)))
         return [(k, names[k], f"{grouping}-{k}") for k in ordered]
     if grouping == "grade":
@@ -269,15 +417,26 @@ def build_heatmap(
     suppress: bool = True,
 ) -> Heatmap:
     """The heatmap of the practitioners of ``team_ids``; ``suppress`` False for their SPO."""
+    return _build(team_ids, grouping, metric_key, filters, suppress, _Source())
+
+
+def _build(
+    team_ids: Collection[int],
+    grouping: str,
+    metric_key: str,
+    filters: Filters | None,
+    suppress: bool,
+    source: _Source,
+) -> Heatmap:
     filters = filters or Filters()
     metric = METRICS[metric_key]
-    cols = columns()
+    cols = source.columns()
     slugs = [c.slug for c in cols]
-    sums = group_sums(team_ids, grouping, filters)
+    sums = source.sums(team_ids, grouping, filters)
     keys = {k for (k, _slug) in sums if k != ALL}
     rows = [
         Row(key, label, {s: _figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
-        for key, label, unit in _row_labels(grouping, keys)
+        for key, label, unit in _row_labels(grouping, keys, source)
     ]
     total_figures = {s: _figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
     total = Row(ALL, "Everyone in view", total_figures)
@@ -286,11 +445,13 @@ def build_heatmap(
         row.figures[ALL].n = max((row.figures[s].n for s in slugs), default=0)
     heatmap = Heatmap(metric, grouping, cols, rows, total, suppress, sums)
     if suppress:
-        _suppress(heatmap, team_ids, filters)
+        _suppress(heatmap, team_ids, filters, source)
     return heatmap
 
 
-def _suppress(heatmap: Heatmap, team_ids: Collection[int], filters: Filters) -> None:
+def _suppress(
+    heatmap: Heatmap, team_ids: Collection[int], filters: Filters, source: _Source
+) -> None:
     every_row = [*heatmap.rows, heatmap.total]
     hide_small(f for row in every_row for f in row.figures.values())
     for dropped in ("grade", "band"):
@@ -301,7 +462,7 @@ def _suppress(heatmap: Heatmap, team_ids: Collection[int], filters: Filters) -> 
             band="" if dropped == "band" else filters.band,
             period=filters.period,
         )
-        wider_sums = group_sums(team_ids, heatmap.grouping, wider)
+        wider_sums = source.sums(team_ids, heatmap.grouping, wider)
         denominator = heatmap.metric.denominator
         for row in every_row:
             hide_differences(
@@ -361,14 +522,54 @@ def build_unit_heatmap(
 
     With no unit (everything a reader looks after), see ``_several_units``.
     """
+    return _build_unit(unit, team_ids, grouping, metric_key, filters, suppress, _Source())
+
+
+def build_unit_heatmaps(
+    unit: Unit | None,
+    team_ids: Collection[int],
+    grouping: str,
+    metric_key: str,
+    filters: Filters,
+    periods: list[str],
+    suppress: bool = True,
+) -> dict[str, Heatmap]:
+    """``build_unit_heatmap`` for each of ``periods`` (``filters.period`` aside).
+
+    Each table is read for every period in one query, rather than once per period.
+    """
+    source = _Source(periods)
+    return {
+        period: _build_unit(
+            unit,
+            team_ids,
+            grouping,
+            metric_key,
+            Filters(filters.grade, filters.band, period),
+            suppress,
+            source,
+        )
+        for period in periods
+    }
+
+
+def _build_unit(
+    unit: Unit | None,
+    team_ids: Collection[int],
+    grouping: str,
+    metric_key: str,
+    filters: Filters | None,
+    suppress: bool,
+    source: _Source,
+) -> Heatmap:
     if unit is None and suppress:
-        return _several_units(team_ids, grouping, metric_key, filters)
-    heatmap = build_heatmap(team_ids, grouping, metric_key, filters, suppress)
+        return _several_units(team_ids, grouping, metric_key, filters, source)
+    heatmap = _build(team_ids, grouping, metric_key, filters, suppress, source)
     parent = _parent(unit) if unit is not None and suppress else None
     if parent is None:
         return heatmap
-    above = build_unit_heatmap(
-        parent, _teams_of(parent), _LEVELS[type(unit)], metric_key, filters, True
+    above = _build_unit(
+        parent, source.teams_of(parent), _LEVELS[type(unit)], metric_key, filters, True, source
     )
     mine = next((r for r in above.rows if r.key == str(unit.id)), None)
     if mine is None:
@@ -405,7 +606,11 @@ def _parts(team_ids: Collection[int]) -> list[Unit]:
 
 
 def _several_units(
-    team_ids: Collection[int], grouping: str, metric_key: str, filters: Filters | None
+    team_ids: Collection[int],
+    grouping: str,
+    metric_key: str,
+    filters: Filters | None,
+    source: _Source,
 ) -> Heatmap:
     """The suppressed heatmap of several units at once, hiding what their own views hide.
 
@@ -415,12 +620,12 @@ def _several_units(
     made of several units' figures hides wherever exactly one of them is hidden, since
     it less the others would give that one away. Then the lines are made whole again.
     """
-    parts = _parts(team_ids)
+    parts = source.parts(team_ids)
     if len(parts) == 1:
-        return build_unit_heatmap(parts[0], team_ids, grouping, metric_key, filters, True)
-    heatmap = build_heatmap(team_ids, grouping, metric_key, filters, True)
+        return _build_unit(parts[0], team_ids, grouping, metric_key, filters, True, source)
+    heatmap = _build(team_ids, grouping, metric_key, filters, True, source)
     views = [
-        build_unit_heatmap(part, _teams_of(part), grouping, metric_key, filters, True)
+        _build_unit(part, source.teams_of(part), grouping, metric_key, filters, True, source)
         for part in parts
     ]
     for row in [*heatmap.rows, heatmap.total]:

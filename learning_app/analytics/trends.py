@@ -1,7 +1,10 @@
 """A measure over the quarters, from the snapshots: each skill's figure for a unit.
 
-Each quarter's figures are the total row of that quarter's heatmap for the unit, so
-they are suppressed exactly as the heatmap would be.
+Each quarter's figures are the total row of that quarter's heatmap for the unit grouped
+one level down (all the units a reader looks after by region, a region by PDU, a PDU or
+a team by team), so they are suppressed exactly as that heatmap would be. The total row
+is the same people in every grouping, and the next level down is the smallest table
+that shows it: nationally that is 12 rows a quarter rather than 2,000.
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from learning_app.analytics.heatmap import ALL, Column, Filters, build_unit_heatmap
+from learning_app.analytics.heatmap import ALL, Column, Filters, build_unit_heatmaps
 from learning_app.analytics.rollups import periods
 from learning_app.analytics.suppression import Figure
+from learning_app.org.models import Region
 from learning_app.org.units import Unit
 
 CHART_WIDTH = 640
@@ -49,13 +53,23 @@ def build_trend(
     quarters = periods()
     lines: dict[str, list[Figure]] = {}
     columns: list[Column] = []
+    heatmaps = build_unit_heatmaps(
+        unit, team_ids, _grouping(unit), metric_key, Filters(grade, band), quarters, suppress
+    )
     for period in quarters:
-        heatmap = build_unit_heatmap(
-            unit, team_ids, "team", metric_key, Filters(grade, band, period), suppress
-        )
+        heatmap = heatmaps[period]
         columns = heatmap.columns
         for slug, figure in heatmap.total.figures.items():
             lines.setdefault(slug, []).append(figure)
     for slug in [*(c.slug for c in columns), ALL]:
         lines.setdefault(slug, [Figure(0, None) for _ in quarters])
     return Trend(quarters, columns, lines)
+
+
+def _grouping(unit: Unit | None) -> str:
+    """The grouping one level below ``unit``."""
+    if unit is None:
+        return "region"
+    if isinstance(unit, Region):
+        return "pdu"
+    return "team"
