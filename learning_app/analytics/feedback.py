@@ -10,27 +10,28 @@ Comments are never shown here: they belong to the practitioner's own page.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from learning_app.accounts.models import User
-from learning_app.analytics.oversight import months_before
-from learning_app.analytics.suppression import (
-    THRESHOLD,
-    THRESHOLD_SENSITIVE,
-    Figure,
-    hide_complements,
-)
+from learning_app.analytics.oversight import SmallGroups, months_before
+from learning_app.analytics.suppression import THRESHOLD_SENSITIVE, Figure
 from learning_app.extensions import db
 from learning_app.observations.models import FEEDBACK_ITEMS, FeedbackResponse
 from learning_app.org.models import Team
 
 FEEDBACK_MONTHS = 12
 RESPONSES = "responses"
+
+
+def withheld(figure: Figure) -> str | None:
+    """What the page says in place of a hidden figure."""
+    if not figure.hidden:
+        return None
+    return "too few" if figure.reason == "primary" else "hidden"
 
 
 @dataclass
@@ -54,43 +55,91 @@ class FeedbackTable:
         return any(f.hidden for row in [*self.rows, self.total] for f in row.figures.values())
 
 
-def _row(key: str, label: str, responses: list[FeedbackResponse]) -> FeedbackRow:
-    practitioners = len({r.practitioner_id for r in responses})
-    figures = {RESPONSES: Figure(len(responses), float(len(responses)))}
+@dataclass
+class _Tally:
+    practitioners: int = 0
+    # RESPONSES and each question's key -> [yes, answered]
+    counts: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _tallies(team_ids: Collection[int], since: date) -> dict[int, _Tally]:
+    """Per team: practitioners with feedback, questionnaires, and each question's answers."""
+    columns = [
+        func.count(FeedbackResponse.id),
+        func.count(func.distinct(FeedbackResponse.practitioner_id)),
+    ]
     for item, _label in FEEDBACK_ITEMS:
-        answers = [getattr(r, item) for r in responses if getattr(r, item) is not None]
-        share = 100 * answers.count("yes") / len(answers) if answers else None
-        figures[item] = Figure(len(answers), share)
-    for figure in figures.values():
-        too_few = 0 < figure.n < THRESHOLD_SENSITIVE or 0 < practitioners < THRESHOLD
-        if too_few:
-            figure.hidden, figure.reason = True, "primary"
-    return FeedbackRow(key, label, practitioners, figures)
+        answer = getattr(FeedbackResponse, item)
+        columns += [func.sum(case((answer == "yes", 1), else_=0)), func.count(answer)]
+    rows = db.session.execute(
+        select(User.team_id, *columns)
+        .join(User, User.id == FeedbackResponse.practitioner_id)
+        .where(User.team_id.in_(list(team_ids)), FeedbackResponse.received_on >= since)
+        .group_by(User.team_id)
+    )
+    tallies = {}
+    for team_id, responses, practitioners, *answers in rows:
+        tally = _Tally(practitioners, {RESPONSES: [responses, responses]})
+        for i, (item, _label) in enumerate(FEEDBACK_ITEMS):
+            tally.counts[item] = [int(answers[2 * i] or 0), int(answers[2 * i + 1] or 0)]
+        tallies[team_id] = tally
+    return tallies
+
+
+def _hidden(*figures: Figure) -> Figure | None:
+    """The first of these decisions that hides, preferring a primary reason."""
+    hidden = [f for f in figures if f.hidden]
+    return min(hidden, key=lambda f: f.reason != "primary") if hidden else None
+
+
+def _figure(key: str, yes: int, answered: int, *decisions: Figure) -> Figure:
+    """% "yes" of those who answered; for RESPONSES, the number of questionnaires."""
+    value: float | None = None
+    if key == RESPONSES:
+        value = float(answered)
+    elif answered:
+        value = 100 * yes / answered
+    figure = Figure(answered, value)
+    hiding = _hidden(*decisions)
+    if hiding is not None:
+        figure.hidden, figure.reason = True, hiding.reason
+    return figure
 
 
 def feedback_table(team_ids: Collection[int], today: date) -> FeedbackTable | None:
-    """Feedback received in the last 12 months about the practitioners now in ``team_ids``."""
-    since = months_before(today, FEEDBACK_MONTHS)
+    """Feedback received in the last 12 months about the practitioners now in ``team_ids``.
+
+    What is hidden is decided once for every team, PDU and region of the regions holding
+    ``team_ids`` (``oversight.SmallGroups``), so a team's or a PDU's own view hides the
+    same as every wider view, and no view less another gives a hidden figure away.
+    """
     if not team_ids:
         return None
-    found = db.session.execute(
-        select(FeedbackResponse, User.team_id)
-        .join(User, User.id == FeedbackResponse.practitioner_id)
-        .where(User.team_id.in_(list(team_ids)), FeedbackResponse.received_on >= since)
-    ).all()
-    if not found:
+    since = months_before(today, FEEDBACK_MONTHS)
+    staff = SmallGroups.of_regions(team_ids)
+    answers = SmallGroups(staff.places, "region", THRESHOLD_SENSITIVE)
+    tallies = _tallies(staff.places, since)
+    shown = sorted(t for t in team_ids if t in tallies)
+    if not shown:
         return None
-    by_team: dict[int, list[FeedbackResponse]] = defaultdict(list)
-    for response, team_id in found:
-        by_team[team_id].append(response)
-    names = dict(
-        db.session.execute(select(Team.id, Team.name).where(Team.id.in_(list(by_team)))).all()
-    )
-    rows = [
-        _row(str(team_id), names[team_id], responses)
-        for team_id, responses in sorted(by_team.items(), key=lambda t: names[t[0]].lower())
-    ]
-    total = _row("all", "Everyone in view", [r for r, _team in found])
-    every_row = [*rows, total]
-    hide_complements([[row.figures[key] for row in every_row] for key in total.figures])
-    return FeedbackTable(since, rows, total)
+    by_staff = staff.decide({t: tally.practitioners for t, tally in tallies.items()})
+    staff_total = staff.view_figure(by_staff, team_ids)
+    names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(shown))).all())
+    rows = {
+        t: FeedbackRow(str(t), names[t], tallies[t].practitioners)
+        for t in sorted(shown, key=lambda t: (names[t].lower(), t))
+    }
+    total = FeedbackRow("all", "Everyone in view", sum(r.practitioners for r in rows.values()))
+    for key in [RESPONSES, *(item for item, _label in FEEDBACK_ITEMS)]:
+        decision = answers.decide({t: tally.counts[key][1] for t, tally in tallies.items()})
+        for t, row in rows.items():
+            yes, answered = tallies[t].counts[key]
+            row.figures[key] = _figure(key, yes, answered, by_staff.teams[t], decision.teams[t])
+        total.figures[key] = _figure(
+            key,
+            sum(tallies[t].counts[key][0] for t in shown),
+            sum(tallies[t].counts[key][1] for t in shown),
+            staff_total,
+            answers.view_figure(decision, team_ids),
+        )
+    return FeedbackTable(since, list(rows.values()), total)

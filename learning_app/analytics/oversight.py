@@ -148,6 +148,15 @@ def _places(statement) -> dict[int, tuple[int, int]]:
     return {team: (pdu, region) for team, pdu, region in rows}
 
 
+@dataclass
+class Decision:
+    """What ``SmallGroups`` hides of one count: each team's, PDU's and region's figure."""
+
+    teams: dict[int, Figure]
+    pdus: dict[int, Figure]
+    regions: dict[int, Figure]
+
+
 class SmallGroups:
     """The teams of some units with their PDUs and regions, for hiding a count of people
     that several views show, each for its own unit, consistently across those views.
@@ -161,9 +170,13 @@ class SmallGroups:
 
     threshold = THRESHOLD
 
-    def __init__(self, places: Mapping[int, tuple[int, int]], level: str) -> None:
+    def __init__(
+        self, places: Mapping[int, tuple[int, int]], level: str, threshold: int | None = None
+    ) -> None:
         self.places = dict(places)  # team id -> (PDU id, region id)
         self.level = level  # the units at the top: "team", "pdu" or "region"
+        if threshold is not None:
+            self.threshold = threshold
         self.by_pdu: dict[int, list[int]] = defaultdict(list)
         self.by_region: dict[int, list[int]] = defaultdict(list)
         for team, (pdu, region) in sorted(self.places.items()):
@@ -184,14 +197,18 @@ class SmallGroups:
         return cls(_places(statement), level)
 
     @classmethod
-    def of_regions(cls, team_ids: Collection[int]) -> SmallGroups:
+    def of_regions(cls, team_ids: Collection[int], threshold: int | None = None) -> SmallGroups:
         """Every team of the regions holding ``team_ids``."""
         regions = select(Pdu.region_id).join(Team, Team.pdu_id == Pdu.id)
         regions = regions.where(Team.id.in_(list(team_ids)))
-        return cls(_places(select().where(Pdu.region_id.in_(regions))), "region")
+        return cls(_places(select().where(Pdu.region_id.in_(regions))), "region", threshold)
 
     def figure(self, people: Mapping[int, int], view: Collection[int]) -> Figure:
         """The figure of the teams of ``view``, given the people counted in each team."""
+        return self.view_figure(self.decide(people), view)
+
+    def decide(self, people: Mapping[int, int]) -> Decision:
+        """Every team's, PDU's and region's figure, hidden or not, for one count."""
         teams = {t: Figure(int(people.get(t, 0)), None) for t in self.places}
         pdus: dict[int, Figure] = {}
         regions: dict[int, Figure] = {}
@@ -207,6 +224,12 @@ class SmallGroups:
                 lines.append([*(pdus[p] for p in inside), regions[region]])
         hide_small([*teams.values(), *pdus.values(), *regions.values()], self.threshold)
         hide_complements(lines)
+        return Decision(teams, pdus, regions)
+
+    def view_figure(self, decision: Decision, view: Collection[int]) -> Figure:
+        """The figure of the teams of ``view``: a unit's own, or the sum of the units in it,
+        hidden where any one of them alone is."""
+        teams, pdus, regions = decision.teams, decision.pdus, decision.regions
         wanted = set(view) & set(self.places)
         parts: list[Figure] = []
         for region, members in self.by_region.items():

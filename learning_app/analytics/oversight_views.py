@@ -10,39 +10,75 @@ inside the reader's ``leader`` scope.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import Blueprint, render_template
 
 from learning_app.accounts.constants import Role
 from learning_app.analytics import oversight
+from learning_app.analytics.feedback import (
+    FEEDBACK_MONTHS,
+    FeedbackTable,
+    feedback_table,
+    withheld,
+)
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
-from learning_app.org.units import unit_scope, unit_selection
-from learning_app.reflective.oversight import unit_overview
+from learning_app.org.units import UnitSelection, unit_scope, unit_selection
+from learning_app.reflective.oversight import Figures, unit_overview
 
 READERS = (Role.LD_LEAD, Role.LEADER)
 
 bp = Blueprint("analytics_oversight", __name__, url_prefix="/analytics/oversight")
 
 
-@bp.route("/")
-@allow(*READERS)
-def index():
-    selection = unit_selection(*READERS)
-    today = london_today()
+@dataclass
+class Oversight:
+    """Every section of the page, as the page and the API show it."""
+
+    audits: list[oversight.AuditRates]
+    cycles: list[oversight.CycleRow]
+    campaigns: list[oversight.CampaignRow]
+    observers: list[oversight.ObserverRow]
+    # None unless the reader leads every team in view.
+    discussions: Figures | None
+    feedback: FeedbackTable | None
+
+
+def oversight_of(selection: UnitSelection, today: date) -> Oversight:
     team_ids = selection.team_ids
     led = unit_scope(current_actor(), Role.LEADER)
     discussions = None
     if team_ids and team_ids <= led.team_ids():
         teams = [t for t in selection.scope.teams if t.id in team_ids]
         discussions = unit_overview(teams, today).total
-    return render_template(
-        "analytics/oversight.html",
+    return Oversight(
         audits=oversight.audit_rates(team_ids, today),
         cycles=oversight.cycle_rows(team_ids),
         campaigns=oversight.campaign_rows(team_ids, today),
         observers=oversight.moderation_rows(team_ids, today),
         discussions=discussions,
+        feedback=feedback_table(team_ids, today),
+    )
+
+
+@bp.route("/")
+@allow(*READERS)
+def index():
+    selection = unit_selection(*READERS)
+    figures = oversight_of(selection, london_today())
+    return render_template(
+        "analytics/oversight.html",
+        audits=figures.audits,
+        cycles=figures.cycles,
+        campaigns=figures.campaigns,
+        observers=figures.observers,
+        discussions=figures.discussions,
+        feedback=figures.feedback,
         moderation_months=oversight.MODERATION_MONTHS,
+        feedback_months=FEEDBACK_MONTHS,
+        feedback_word=withheld,
         **selection.template_values(),
     )

@@ -71,6 +71,14 @@ ENDPOINTS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
         ("unit", "grouping", "metric", "grade", "band", "period", "cycle", "sort", "order"),
         "Heatmap",
     ),
+    "/oversight": (
+        "oversight",
+        "Case-audit rates beside the inspectorate's, cycle completion, focus-campaign "
+        "coverage, observer moderation, reflective discussions and feedback from people on "
+        "probation (L&D leads and leaders)",
+        ("unit",),
+        "Oversight",
+    ),
     "/trends": (
         "trends",
         "A measure for each skill over the quarters that have a snapshot",
@@ -99,6 +107,10 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
         "required": list(properties),
         "additionalProperties": False,
     }
+
+
+def _withheld() -> dict[str, Any]:
+    return {"enum": [None, "fewer than 5", "hidden"], "description": "As the page says it."}
 
 
 def _schemas() -> dict[str, Any]:
@@ -207,6 +219,140 @@ def _schemas() -> dict[str, Any]:
                 },
                 "periods": {"type": "array", "items": _ref("Period")},
                 "cycles": {"type": "array", "items": _ref("Cycle")},
+            }
+        ),
+        "Oversight": _object(
+            {
+                "unit": _nullable("string"),
+                "unit_label": {"type": "string"},
+                "audits": {"type": "array", "items": _ref("AuditRates")},
+                "cycles": {"type": "array", "items": _ref("CycleRow")},
+                "campaigns": {"type": "array", "items": _ref("CampaignRow")},
+                "observers": {"type": "array", "items": _ref("ObserverRow")},
+                "discussions": {
+                    "description": "Only when the token's user leads every team in view.",
+                    "oneOf": [{"type": "null"}, _ref("Discussions")],
+                },
+                "feedback": {
+                    "description": "Null when no questionnaire came in during the last year.",
+                    "oneOf": [{"type": "null"}, _ref("Feedback")],
+                },
+            }
+        ),
+        "AuditRates": _object(
+            {
+                "type": {"type": "string"},
+                "label": {"type": "string"},
+                "quarters": {"type": "array", "items": {"type": "string"}},
+                "audits": {
+                    "type": "object",
+                    "description": "Audits by quarter: a count of cases, always shown.",
+                    "additionalProperties": {"type": "integer"},
+                },
+                "questions": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "key": {"type": "string"},
+                            "text": {"type": "string"},
+                            "baselines": {
+                                "type": "array",
+                                "items": _object(
+                                    {"percent": {"type": "integer"}, "source": {"type": "string"}}
+                                ),
+                            },
+                            "rates": {
+                                "type": "array",
+                                "items": _object(
+                                    {
+                                        "quarter": {"type": "string"},
+                                        "yes": _nullable("integer"),
+                                        "answered": _nullable("integer"),
+                                        "percent": _nullable("integer"),
+                                        "suppressed": _withheld(),
+                                    }
+                                ),
+                            },
+                        }
+                    ),
+                },
+            }
+        ),
+        "CycleRow": _object(
+            {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "unit": {"type": "string"},
+                "opens_on": {"type": "string", "format": "date"},
+                "closes_on": {"type": "string", "format": "date"},
+                "practitioners": _nullable("integer"),
+                "submitted": _nullable("integer"),
+                "percent": _nullable("integer"),
+                "suppressed": _withheld(),
+            }
+        ),
+        "CampaignRow": _object(
+            {
+                "id": {"type": "integer"},
+                "skill": {"type": "string"},
+                "unit": {"type": "string"},
+                "starts_on": {"type": "string", "format": "date"},
+                "ends_on": {"type": "string", "format": "date"},
+                "practitioners": _nullable("integer"),
+                "observed": _nullable("integer"),
+                "percent": _nullable("integer"),
+                "suppressed": _withheld(),
+            }
+        ),
+        "ObserverRow": _object(
+            {
+                "name": {"type": "string"},
+                "role": {"type": "string"},
+                "ratings": {"type": "integer"},
+                "mean": {"type": "number"},
+                "unit_mean": {"type": "number"},
+                "difference": {"type": "number"},
+            }
+        ),
+        "Discussions": _object(
+            {
+                "with_cadence": {"type": "integer"},
+                "covered": {"type": "integer"},
+                "coverage_percent": _nullable("integer"),
+                "overdue": {"type": "integer"},
+                "at_risk": {"type": "integer"},
+            }
+        ),
+        "FeedbackCell": _object(
+            {
+                "value": _nullable("number", description="% answering yes."),
+                "n": _nullable("integer", description="How many answered."),
+                "suppressed": {
+                    "enum": [None, "too few", "hidden"],
+                    "description": "Too few: under 10 answers or 5 practitioners.",
+                },
+            }
+        ),
+        "FeedbackRow": _object(
+            {
+                "key": {"type": "string"},
+                "label": {"type": "string"},
+                "cells": {
+                    "type": "object",
+                    "description": "`responses` (questionnaires) and one cell per question.",
+                    "additionalProperties": _ref("FeedbackCell"),
+                },
+            }
+        ),
+        "Feedback": _object(
+            {
+                "since": {"type": "string", "format": "date"},
+                "questions": {
+                    "type": "array",
+                    "items": _object({"key": {"type": "string"}, "text": {"type": "string"}}),
+                },
+                "rows": {"type": "array", "items": _ref("FeedbackRow")},
+                "total": _ref("FeedbackRow"),
             }
         ),
         "Problem": {

@@ -14,6 +14,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from learning_app.analytics import feedback
+from learning_app.analytics import oversight_views as oversight_pages
 from learning_app.analytics import views as pages
 from learning_app.analytics.heatmap import ALL, METRICS, Heatmap, Row
 from learning_app.analytics.models import LIVE
@@ -23,9 +25,10 @@ from learning_app.api.auth import bearer_token
 from learning_app.api.openapi import allowed_parameters, document
 from learning_app.api.problems import problem
 from learning_app.core.policy import allow, public
+from learning_app.core.time import london_today
 from learning_app.core.tokens import token_digest
 from learning_app.extensions import limiter
-from learning_app.org.units import unit_key
+from learning_app.org.units import unit_key, unit_selection
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -58,7 +61,7 @@ def not_cached(response: Response) -> Response:
     return response
 
 
-def _refused(chosen: pages.Selection, operation: str) -> Response | None:
+def _refused(chosen: pages.Selection | None, operation: str) -> Response | None:
     """A 400 naming each parameter that is not one of the choices, or not known here."""
     allowed = allowed_parameters(operation)
     errors = [
@@ -67,7 +70,7 @@ def _refused(chosen: pages.Selection, operation: str) -> Response | None:
     ]
     errors += [
         {"parameter": name, "message": message}
-        for name, message in chosen.errors
+        for name, message in (chosen.errors if chosen is not None else [])
         if name in allowed
     ]
     if not errors:
@@ -200,4 +203,135 @@ def trends():
                 for slug, figures in result.lines.items()
             ],
         }
+    )
+
+
+def _word(reason: str | None) -> str | None:
+    """What the oversight page says in place of a hidden figure."""
+    if reason is None:
+        return None
+    return "fewer than 5" if reason == "primary" else "hidden"
+
+
+def _audits(block) -> dict:
+    return {
+        "type": block.type.value,
+        "label": block.label,
+        "quarters": block.quarters,
+        "audits": block.audits,
+        "questions": [
+            {
+                "key": q.key,
+                "text": q.text,
+                "baselines": [{"percent": b.percent, "source": b.source} for b in q.baselines],
+                "rates": [
+                    {
+                        "quarter": quarter,
+                        "yes": rate.yes,
+                        "answered": rate.answered,
+                        "percent": rate.percent,
+                        "suppressed": _word(rate.hidden),
+                    }
+                    for quarter, rate in q.by_quarter.items()
+                ],
+            }
+            for q in block.questions
+        ],
+    }
+
+
+def _feedback_cell(figure: Figure) -> dict:
+    if figure.hidden:
+        return {"value": None, "n": None, "suppressed": feedback.withheld(figure)}
+    value = None if figure.value is None else round(figure.value, ROUNDING)
+    return {"value": value, "n": figure.n, "suppressed": None}
+
+
+def _feedback(table) -> dict | None:
+    if table is None:
+        return None
+    keys = [feedback.RESPONSES, *(key for key, _label in table.items)]
+
+    def row(r) -> dict:
+        return {
+            "key": r.key,
+            "label": r.label,
+            "cells": {k: _feedback_cell(r.figures[k]) for k in keys},
+        }
+
+    return {
+        "since": table.since.isoformat(),
+        "questions": [{"key": key, "text": text} for key, text in table.items],
+        "rows": [row(r) for r in table.rows],
+        "total": row(table.total),
+    }
+
+
+def oversight_body(selection, figures: oversight_pages.Oversight) -> dict:
+    discussions = figures.discussions
+    return {
+        "unit": selection.key or None,
+        "unit_label": selection.label,
+        "audits": [_audits(block) for block in figures.audits],
+        "cycles": [
+            {
+                "id": row.cycle_id,
+                "name": row.name,
+                "unit": row.unit,
+                "opens_on": row.opens_on.isoformat(),
+                "closes_on": row.closes_on.isoformat(),
+                "practitioners": row.practitioners,
+                "submitted": row.submitted,
+                "percent": row.percent,
+                "suppressed": _word(row.hidden),
+            }
+            for row in figures.cycles
+        ],
+        "campaigns": [
+            {
+                "id": row.campaign_id,
+                "skill": row.skill_name,
+                "unit": row.unit,
+                "starts_on": row.starts_on.isoformat(),
+                "ends_on": row.ends_on.isoformat(),
+                "practitioners": row.practitioners,
+                "observed": row.observed,
+                "percent": row.percent,
+                "suppressed": _word(row.hidden),
+            }
+            for row in figures.campaigns
+        ],
+        "observers": [
+            {
+                "name": row.name,
+                "role": row.role,
+                "ratings": row.ratings,
+                "mean": round(row.mean, ROUNDING),
+                "unit_mean": round(row.unit_mean, ROUNDING),
+                "difference": round(row.difference, ROUNDING),
+            }
+            for row in figures.observers
+        ],
+        "discussions": None
+        if discussions is None
+        else {
+            "with_cadence": discussions.with_cadence,
+            "covered": discussions.covered,
+            "coverage_percent": discussions.coverage_percent,
+            "overdue": discussions.overdue,
+            "at_risk": discussions.at_risk,
+        },
+        "feedback": _feedback(figures.feedback),
+    }
+
+
+@bp.get("/oversight")
+@allow(*oversight_pages.READERS)
+def oversight():
+    refused = _refused(None, "oversight")
+    if refused is not None:
+        return refused
+    selection = unit_selection(*oversight_pages.READERS)
+    return jsonify(
+        oversight_body(selection, oversight_pages.oversight_of(selection, london_today()))
     )

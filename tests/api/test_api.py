@@ -325,3 +325,41 @@ def test_each_token_has_its_own_rate_limit(app, client, factories, unit, issue_t
         assert client.get("/api/v1/units", headers=bearer(second)).status_code == 200
     finally:
         app.config["API_RATE_LIMIT"] = "120 per minute"
+
+
+def test_oversight_reads_as_the_page_with_feedback_suppressed(
+    client, db_session, factories, unit, cycles, issue_token
+) -> None:
+    from tests.analytics.test_feedback import _questionnaires
+
+    _questionnaires(db_session, factories, unit)
+    secret = issue_token(unit.leader)
+    response = client.get(f"/api/v1/oversight?unit=pdu-{unit.pdu.id}", headers=bearer(secret))
+    assert response.status_code == 200
+    body = response.json
+    conforms(body, "Oversight")
+    assert body["unit"] == f"pdu-{unit.pdu.id}" and body["unit_label"] == unit.pdu.label
+    assert {c["name"] for c in body["cycles"]} >= {"Spring", "Winter"}
+    assert [a["type"] for a in body["audits"]] == ["case_audit", "court_report_qa"]
+    rows = {r["label"]: r["cells"]["listened_to"] for r in body["feedback"]["rows"]}
+    assert rows == {
+        "Alpha": {"value": None, "n": None, "suppressed": "hidden"},
+        "Bravo": {"value": None, "n": None, "suppressed": "too few"},
+        "Charlie": {"value": 50.0, "n": 10, "suppressed": None},
+    }
+    total = body["feedback"]["total"]["cells"]
+    assert total["listened_to"] == {"value": 75.76, "n": 33, "suppressed": None}
+    assert total["responses"] == {"value": 33.0, "n": 33, "suppressed": None}
+    # The leader leads every team in view, so reflective-discussion coverage is there.
+    assert body["discussions"] is not None
+
+
+def test_oversight_is_for_leaders_and_ld_leads(client, factories, unit, issue_token) -> None:
+    spo = client.get("/api/v1/oversight", headers=bearer(issue_token(unit.spo_b)))
+    assert spo.status_code == 404
+    lead = factories.user(role=Role.LD_LEAD, scope=unit.pdu, grade=Grade.OTHER)
+    body = client.get("/api/v1/oversight", headers=bearer(issue_token(lead))).json
+    conforms(body, "Oversight")
+    assert body["discussions"] is None and body["feedback"] is None
+    bad = client.get("/api/v1/oversight?metric=observed", headers=bearer(issue_token(lead)))
+    assert bad.status_code == 400
