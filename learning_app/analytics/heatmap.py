@@ -561,15 +561,36 @@ def _build_unit(
     filters: Filters | None,
     suppress: bool,
     source: _Source,
+    descend: bool = True,
 ) -> Heatmap:
+    """One unit's heatmap, consistent with the views above it and, by team, below it.
+
+    A region's view by team also hides whatever each of its PDUs' own views by team hides
+    (``descend``): otherwise a PDU's total, shown on its own page, less the teams the
+    region shows would give away a team the PDU's page hides.
+    """
     if unit is None and suppress:
         return _several_units(team_ids, grouping, metric_key, filters, source)
     heatmap = _build(team_ids, grouping, metric_key, filters, suppress, source)
+    if suppress and descend and isinstance(unit, Region) and grouping == "team":
+        pdus = sorted({source.pdus()[t] for t in team_ids})
+        views = [
+            _build_unit(pdu, source.teams_of(pdu), grouping, metric_key, filters, True, source)
+            for pdu in (db.session.get(Pdu, p) for p in pdus)
+        ]
+        _hide_what_parts_hide(heatmap, views)
     parent = _parent(unit) if unit is not None and suppress else None
     if parent is None:
         return heatmap
     above = _build_unit(
-        parent, source.teams_of(parent), _LEVELS[type(unit)], metric_key, filters, True, source
+        parent,
+        source.teams_of(parent),
+        _LEVELS[type(unit)],
+        metric_key,
+        filters,
+        True,
+        source,
+        descend=False,
     )
     mine = next((r for r in above.rows if r.key == str(unit.id)), None)
     if mine is None:
@@ -628,17 +649,28 @@ def _several_units(
         _build_unit(part, source.teams_of(part), grouping, metric_key, filters, True, source)
         for part in parts
     ]
+    _hide_what_parts_hide(heatmap, views)
+    return heatmap
+
+
+def _hide_what_parts_hide(heatmap: Heatmap, views: list[Heatmap]) -> None:
+    """Hide in ``heatmap`` what the views of its parts hide, then make the lines whole.
+
+    A row that belongs to one part (a team, say) hides whatever that part's view hides of
+    it; a row or total made of several parts' figures hides wherever exactly one of them
+    is hidden, since it less the others would give that one away.
+    """
+    rows_of = [{r.key: r for r in view.rows} for view in views]
     for row in [*heatmap.rows, heatmap.total]:
         theirs = [
-            view.total if row.key == ALL else next((r for r in view.rows if r.key == row.key), None)
-            for view in views
+            view.total if row.key == ALL else rows.get(row.key)
+            for view, rows in zip(views, rows_of, strict=True)
         ]
         for slug, figure in row.figures.items():
             hidden = [r for r in theirs if r is not None and r.figures[slug].hidden]
             if len(hidden) == 1 and not figure.hidden:
                 figure.hidden, figure.reason = True, "secondary"
     hide_complements(_lines(heatmap))
-    return heatmap
 
 
 def sort_rows(heatmap: Heatmap, column: str, descending: bool) -> None:

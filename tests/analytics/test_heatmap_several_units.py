@@ -118,10 +118,6 @@ def test_the_summary_hides_the_share_a_hidden_total_would_give(client, unit) -> 
     assert "hidden to protect individuals" in first and "of 6" not in first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A region's view by team does not yet hide what each PDU's own view by team hides",
-)
 def test_a_regions_view_by_team_hides_what_each_pdus_view_hides(db_session, factories, unit):
     # Midlands gains Rutland (team Golf, five at target): the region's column of teams
     # (Alpha 6, Bravo 3, Charlie 7, Golf 5) hides Bravo and then Golf, the smallest other,
