@@ -36,9 +36,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
-from learning_app.accounts.models import User
+from learning_app.accounts.constants import Role
+from learning_app.accounts.models import RoleAssignment, User
 from learning_app.analytics.rollups import quarter_of
 from learning_app.analytics.suppression import THRESHOLD, Figure, hide_complements, hide_small
 from learning_app.assessments.models import LearningCycle
@@ -56,7 +57,6 @@ from learning_app.observations.models import (
 from learning_app.observations.questions import questions_for
 from learning_app.org.models import Pdu, Region, Team
 from learning_app.org.units import Unit
-from learning_app.training.report_scope import practitioners_in
 
 QUARTERS = 8
 MANY_TEAMS = 100
@@ -132,8 +132,23 @@ def months_before(today: date, months: int) -> date:
 
 
 def _practitioner_ids(team_ids: Collection[int], today: date) -> dict[int, int]:
-    """Practitioner id to team id, for the active practitioners of ``team_ids``."""
-    return {p.id: p.team_id for p in practitioners_in(team_ids, today)}
+    """Practitioner id to team id, for the active practitioners of ``team_ids``.
+
+    The people ``practitioners_in`` gives (for ``today``), read as two numbers each.
+    """
+    if not team_ids:
+        return {}
+    return dict(db.session.execute(_practitioners(team_ids)).tuples().all())
+
+
+def _practitioners(team_ids: Collection[int]):
+    """(id, team id) of the active practitioners of ``team_ids``, as in ``practitioners_in``."""
+    is_practitioner = select(RoleAssignment.id).where(
+        RoleAssignment.user_id == User.id, RoleAssignment.role == Role.PRACTITIONER.value
+    )
+    return select(User.id, User.team_id).where(
+        User.active.is_(True), User.team_id.in_(list(team_ids)), is_practitioner.exists()
+    )
 
 
 # Small groups -----------------------------------------------------------------------------
@@ -569,32 +584,39 @@ class ObserverRow:
 
 def moderation_rows(team_ids: Collection[int], today: date) -> list[ObserverRow]:
     """Each observer of the teams' practitioners in the last 12 months, by name."""
-    people = _practitioner_ids(team_ids, today)
-    if not people:
+    if not team_ids:
         return []
+    # Each observer's sum and count of levels by skill, added up in the database.
     rows = db.session.execute(
-        select(Observation.observer_id, Observation.observer_role, ObservationRating.skill_id)
-        .add_columns(ObservationRating.level)
+        select(
+            Observation.observer_id,
+            Observation.observer_role,
+            ObservationRating.skill_id,
+            func.sum(ObservationRating.level),
+            func.count(),
+        )
         .join(ObservationRating, ObservationRating.observation_id == Observation.id)
         .where(
-            Observation.practitioner_id.in_(list(people)),
+            Observation.practitioner_id.in_(_practitioners(team_ids).with_only_columns(User.id)),
             Observation.status.in_(SHARED),
             Observation.observed_on >= months_before(today, MODERATION_MONTHS),
             Observation.observed_on <= today,
             ObservationRating.superseded.is_(False),
             ObservationRating.level.is_not(None),
         )
-    ).all()
+        .group_by(Observation.observer_id, Observation.observer_role, ObservationRating.skill_id)
+        .order_by(Observation.observer_id, ObservationRating.skill_id, Observation.observer_role)
+    ).tuples()
     skill_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     observer_skills: dict[int, dict[int, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0])
     )
     roles: dict[int, str] = {}
-    for observer_id, role, skill_id, level in rows:
-        skill_sums[skill_id][0] += level
-        skill_sums[skill_id][1] += 1
-        observer_skills[observer_id][skill_id][0] += level
-        observer_skills[observer_id][skill_id][1] += 1
+    for observer_id, role, skill_id, total, count in rows:
+        skill_sums[skill_id][0] += total
+        skill_sums[skill_id][1] += count
+        observer_skills[observer_id][skill_id][0] += total
+        observer_skills[observer_id][skill_id][1] += count
         roles.setdefault(observer_id, role)
     names = dict(
         db.session.execute(
