@@ -7,7 +7,7 @@ page is shown. Only a digest is stored, so it can never be shown again.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.services import find_user_by_email
@@ -25,13 +25,6 @@ from learning_app.extensions import db
 bp = Blueprint("admin_tokens", __name__, url_prefix="/admin/api-tokens")
 
 NEW_TOKEN = "api_token"  # session key: (token id, secret) just issued, for one page view
-
-
-def _token_or_404(token_id: int) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        abort(404)
-    return token
 
 
 @bp.route("/")
@@ -74,7 +67,7 @@ def new():
 @bp.route("/<int:token_id>/revoke", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def revoke(token_id: int):
-    token = _token_or_404(token_id)
+    token = db.get_or_404(ApiToken, token_id)
     if token.revoked_at is not None:
         flash("This token has already been revoked.", "info")
         return redirect(url_for(".index"))

@@ -10,7 +10,7 @@ and is public; the rest needs a token.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -61,8 +61,8 @@ def not_cached(response: Response) -> Response:
     return response
 
 
-def _refused(chosen: pages.Selection | None, operation: str) -> Response | None:
-    """A 400 naming each parameter that is not one of the choices, or not known here."""
+def _check(operation: str, chosen: pages.Selection | None = None) -> None:
+    """Refuse with a 400 naming each parameter that is not known here or not a choice."""
     allowed = allowed_parameters(operation)
     errors = [
         {"parameter": name, "message": f"{name} is not a parameter of this endpoint"}
@@ -73,9 +73,15 @@ def _refused(chosen: pages.Selection | None, operation: str) -> Response | None:
         for name, message in (chosen.errors if chosen is not None else [])
         if name in allowed
     ]
-    if not errors:
-        return None
-    return problem(400, "Some query parameters are not among the choices.", errors)
+    if errors:
+        abort(problem(400, "Some query parameters are not among the choices.", errors))
+
+
+def _selection(operation: str) -> pages.Selection:
+    """The analysis pages' selection from the query, refused unless every part is right."""
+    chosen = pages.selection()
+    _check(operation, chosen)
+    return chosen
 
 
 def cell(figure: Figure) -> dict:
@@ -155,10 +161,7 @@ def openapi():
 @bp.get("/units")
 @allow(*pages.READERS)
 def units():
-    chosen = pages.selection()
-    refused = _refused(chosen, "units")
-    if refused is not None:
-        return refused
+    chosen = _selection("units")
     return jsonify(
         {
             "units": [
@@ -174,20 +177,14 @@ def units():
 @bp.get("/heatmap")
 @allow(*pages.READERS)
 def heatmap():
-    chosen = pages.selection()
-    refused = _refused(chosen, "heatmap")
-    if refused is not None:
-        return refused
+    chosen = _selection("heatmap")
     return jsonify(heatmap_body(chosen, pages.build_selected_heatmap(chosen)))
 
 
 @bp.get("/trends")
 @allow(*pages.READERS)
 def trends():
-    chosen = pages.selection()
-    refused = _refused(chosen, "trends")
-    if refused is not None:
-        return refused
+    chosen = _selection("trends")
     result = pages.build_selected_trend(chosen)
     names = {c.slug: c.name for c in result.columns}
     return jsonify(
@@ -328,9 +325,7 @@ def oversight_body(selection, figures: oversight_pages.Oversight) -> dict:
 @bp.get("/oversight")
 @allow(*oversight_pages.READERS)
 def oversight():
-    refused = _refused(None, "oversight")
-    if refused is not None:
-        return refused
+    _check("oversight")
     selection = unit_selection(*oversight_pages.READERS)
     return jsonify(
         oversight_body(selection, oversight_pages.oversight_of(selection, london_today()))
