@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -52,6 +53,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Evidence services send a signal; stored profiles follow in the same transaction.
     connect_signals()
     _register_context(app)
+    # Everything made so far (models, templates, the URL map) lives as long as the process.
+    # Out of the collector's way, a request's full collections no longer walk it all again:
+    # that took about 100 ms a page on the analysis pages.
+    gc.freeze()
     return app
 
 

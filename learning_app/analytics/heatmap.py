@@ -525,6 +525,22 @@ def build_unit_heatmap(
     return _build_unit(unit, team_ids, grouping, metric_key, filters, suppress, _Source())
 
 
+def build_unit_heatmap_measures(
+    unit: Unit | None,
+    team_ids: Collection[int],
+    grouping: str,
+    metric_keys: Collection[str],
+    filters: Filters | None = None,
+    suppress: bool = True,
+) -> dict[str, Heatmap]:
+    """``build_unit_heatmap`` for several measures: each table is read once for them all."""
+    source = _Source()
+    return {
+        key: _build_unit(unit, team_ids, grouping, key, filters, suppress, source)
+        for key in metric_keys
+    }
+
+
 def build_unit_heatmaps(
     unit: Unit | None,
     team_ids: Collection[int],

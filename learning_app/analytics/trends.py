@@ -1,10 +1,13 @@
 """A measure over the quarters, from the snapshots: each skill's figure for a unit.
 
 Each quarter's figures are the total row of that quarter's heatmap for the unit grouped
-one level down (all the units a reader looks after by region, a region by PDU, a PDU or
-a team by team), so they are suppressed exactly as that heatmap would be. The total row
-is the same people in every grouping, and the next level down is the smallest table
-that shows it: nationally that is 12 rows a quarter rather than 2,000.
+by its own level (a region by region, a PDU by PDU, a team by team; all the units a
+reader looks after by region), so they are suppressed as that heatmap would be, with
+what the parent's view hides of the unit. The total row is the same people in every
+grouping, and is hidden alike in each (a total is never the smallest figure of its
+column, so secondary suppression picks it only when every row is hidden already), and
+that grouping is the smallest table that shows it: one row a quarter for a PDU, and
+12 nationally, rather than 2,000.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from learning_app.analytics.heatmap import ALL, Column, Filters, build_unit_heatmaps
 from learning_app.analytics.rollups import periods
 from learning_app.analytics.suppression import Figure
-from learning_app.org.models import Region
+from learning_app.org.models import Pdu, Region
 from learning_app.org.units import Unit
 
 CHART_WIDTH = 640
@@ -67,9 +70,9 @@ def build_trend(
 
 
 def _grouping(unit: Unit | None) -> str:
-    """The grouping one level below ``unit``."""
-    if unit is None:
+    """The grouping of ``unit``'s own level."""
+    if unit is None or isinstance(unit, Region):
         return "region"
-    if isinstance(unit, Region):
+    if isinstance(unit, Pdu):
         return "pdu"
     return "team"

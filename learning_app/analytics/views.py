@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Role
 from learning_app.analytics.heatmap import (
@@ -27,6 +27,7 @@ from learning_app.analytics.heatmap import (
     Filters,
     Heatmap,
     build_unit_heatmap,
+    build_unit_heatmap_measures,
     priorities,
     sort_rows,
 )
@@ -40,8 +41,8 @@ from learning_app.core.policy import allow, spo_team_ids
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
 from learning_app.extensions import db
-from learning_app.org.models import Team
-from learning_app.org.units import Unit, unit_key, unit_scope
+from learning_app.org.models import Pdu, Region, Team
+from learning_app.org.units import Unit, UnitScope, unit_key, unit_scope
 from learning_app.training import exports
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
@@ -59,6 +60,8 @@ class Selection:
     team_ids: set[int]
     own_teams: set[int]
     grouping: str = DEFAULT_GROUPING
+    # The grouping when none is chosen: one level below the unit in view.
+    default_grouping: str = DEFAULT_GROUPING
     metric: str = DEFAULT_METRIC
     filters: Filters = field(default_factory=Filters)
     sort: str = ""
@@ -81,7 +84,7 @@ class Selection:
         """The query string of this view, with ``changes``; defaults are left out."""
         values = {
             "unit": unit_key(self.unit) if self.unit is not None else "",
-            "grouping": self.grouping if self.grouping != DEFAULT_GROUPING else "",
+            "grouping": self.grouping if self.grouping != self.default_grouping else "",
             "metric": self.metric if self.metric != DEFAULT_METRIC else "",
             "grade": self.filters.grade,
             "band": self.filters.band,
@@ -143,13 +146,14 @@ def selection() -> Selection:
     else:
         team_ids = scope.team_ids(unit)
     errors: list[tuple[str, str]] = []
-    grouping = _choice("grouping", GROUPINGS, DEFAULT_GROUPING, errors)
+    default_grouping = grouping_below(unit, units)
+    grouping = _choice("grouping", GROUPINGS, default_grouping, errors)
     metric = _choice("metric", METRICS, DEFAULT_METRIC, errors)
     grade = _choice("grade", {g.value for g in GRADES}, "", errors)
     band = _choice("band", {b.value for b in BAND_ORDER}, "", errors)
     period = _choice("period", {LIVE, *periods()}, LIVE, errors)
     order = _choice("order", {"asc", "desc"}, "desc", errors)
-    cycles = cycles_covering(scope.team_ids() | own)
+    cycles = _cycles(scope, own)
     cycle = _cycle(cycles, errors)
     if cycle is not None:
         chosen_period = cycle_period(cycle, london_today())
@@ -168,6 +172,7 @@ def selection() -> Selection:
         team_ids=team_ids,
         own_teams=own,
         grouping=grouping,
+        default_grouping=default_grouping,
         metric=metric,
         filters=Filters(grade=grade, band=band, period=period),
         sort=request.args.get("sort", "").strip()[:60],
@@ -176,6 +181,41 @@ def selection() -> Selection:
         cycle=cycle,
         cycles=cycles,
     )
+
+
+def _cycles(scope: UnitScope, own: set[int]) -> list[LearningCycle]:
+    """The cycles covering any team of the scope or of the reader's own teams, newest first.
+
+    The same as ``cycles_covering`` of all those teams, but asked by PDU and region, so a
+    national reader's query does not name 2,000 teams."""
+    if not scope.pdus:
+        return cycles_covering(own)
+    pdu_ids = [p.id for p in scope.pdus]
+    region_ids = sorted({p.region_id for p in scope.pdus})
+    in_scope = or_(
+        LearningCycle.region_id.in_(region_ids),
+        LearningCycle.pdu_id.in_(pdu_ids),
+        LearningCycle.team_id.in_(select(Team.id).where(Team.pdu_id.in_(pdu_ids))),
+    )
+    found = {c.id: c for c in db.session.scalars(select(LearningCycle).where(in_scope))}
+    for cycle in cycles_covering(own - scope.team_ids()) if own else []:
+        found.setdefault(cycle.id, cycle)
+    return sorted(found.values(), key=lambda c: (c.opens_on, c.id), reverse=True)
+
+
+def grouping_below(unit: Unit | None, units: list[Unit]) -> str:
+    """One level below the unit in view (all a reader's units when None): a national view
+    starts by region and a region's by PDU, rather than with thousands of team rows."""
+    if isinstance(unit, Region):
+        return "pdu"
+    if unit is not None:
+        return DEFAULT_GROUPING
+    regions = sum(isinstance(u, Region) for u in units)
+    if regions > 1:
+        return "region"
+    if regions or sum(isinstance(u, Pdu) for u in units) > 1:
+        return "pdu"
+    return DEFAULT_GROUPING
 
 
 def _cycle(cycles: list[LearningCycle], errors: list) -> LearningCycle | None:
@@ -215,6 +255,26 @@ def no_snapshot_message(cycle: LearningCycle) -> str:
 
 def cycle_label(cycle: LearningCycle) -> str:
     return f"{cycle.name} ({cycle.unit.label}), closes {cycle.closes_on.strftime('%-d %B %Y')}"
+
+
+# A national reader looks after 2,000 teams: a list that long is no use to choose from (and
+# slow to draw), so past this many units the teams listed are those of the PDU in view.
+UNIT_CHOICES_MAX = 100
+
+
+def unit_choices(chosen: Selection) -> list[tuple[str, str]]:
+    """The units of the unit filter: all of them, or, for a wide scope, the regions and
+    PDUs with the teams of the PDU in view (and the reader's own teams)."""
+    units = chosen.units
+    if len(units) > UNIT_CHOICES_MAX:
+        unit = chosen.unit
+        pdu_id = unit.id if isinstance(unit, Pdu) else getattr(unit, "pdu_id", None)
+        units = [
+            u
+            for u in units
+            if not isinstance(u, Team) or u.pdu_id == pdu_id or u.id in chosen.own_teams
+        ]
+    return [(unit_key(u), u.label) for u in units]
 
 
 def select_teams(ids):
@@ -292,7 +352,7 @@ def heatmap():
         periods=[(p, period_label(p)) for p in reversed(periods())],
         cycle_choices=[(str(c.id), cycle_label(c)) for c in chosen.cycles],
         period_label=period_label,
-        unit_choices=[(unit_key(u), u.label) for u in chosen.units],
+        unit_choices=unit_choices(chosen),
         heat_level=heat_level,
         cell_text=cell_text,
         ALL=ALL,
@@ -351,7 +411,7 @@ def trends():
         chart=(CHART_WIDTH, CHART_HEIGHT, MARGIN),
         skill_choices=[(ALL, "All skills")] + [(c.slug, c.name) for c in result.columns],
         metric_choices=[(m.key, m.label) for m in METRICS.values()],
-        unit_choices=[(unit_key(u), u.label) for u in chosen.units],
+        unit_choices=unit_choices(chosen),
         period_label=period_label,
         cell_text=cell_text,
         ALL=ALL,
@@ -366,7 +426,16 @@ LEVEL_NAMES = ("1 (developing)", "2", "3", "4")
 def skill(slug: str):
     """One skill for one group: the spread of levels, self against observed, and the trend."""
     chosen = selection()
-    result = build_selected_heatmap(chosen)
+    shown = ("self", "observed", "mean-gap", "below-target")
+    heatmaps = build_unit_heatmap_measures(
+        chosen.unit,
+        chosen.team_ids,
+        chosen.grouping,
+        dict.fromkeys([chosen.metric, *shown]),
+        chosen.filters,
+        chosen.suppress,
+    )
+    result = heatmaps[chosen.metric]
     column = next((c for c in result.columns if c.slug == slug), None)
     if column is None:
         abort(404)
@@ -384,10 +453,7 @@ def skill(slug: str):
         if whole.hidden:
             for figure in levels:
                 figure.hidden, figure.reason = True, figure.reason or "secondary"
-    means = {
-        key: _heatmap_figure(chosen, key, slug)
-        for key in ("self", "observed", "mean-gap", "below-target")
-    }
+    means = {key: heatmaps[key].total.figures[slug] for key in shown}
     trend = build_selected_trend(chosen)
     return render_template(
         "analytics/skill.html",
@@ -403,10 +469,3 @@ def skill(slug: str):
         cell_text=cell_text,
         period_label=period_label,
     ), (400 if chosen.errors else 200)
-
-
-def _heatmap_figure(chosen: Selection, metric_key: str, slug: str) -> Figure:
-    heatmap = build_unit_heatmap(
-        chosen.unit, chosen.team_ids, "team", metric_key, chosen.filters, chosen.suppress
-    )
-    return heatmap.total.figures[slug]

@@ -21,8 +21,10 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "pattern": "^(team|pdu|region)-[0-9]+$"},
     },
     "grouping": {
-        "description": "What the heatmap's rows are.",
-        "schema": {"type": "string", "enum": list(GROUPINGS), "default": "team"},
+        "description": "What the heatmap's rows are. Left out: one level below the unit "
+        "(a region by PDU, a PDU or a team by team; several regions by region, several PDUs "
+        "by PDU).",
+        "schema": {"type": "string", "enum": list(GROUPINGS)},
     },
     "metric": {
         "description": "The measure in every cell.",

@@ -98,7 +98,7 @@ def test_one_whole_unit_is_its_own_view(unit, east) -> None:
 
 def test_the_page_shows_the_reader_of_both_nothing_to_subtract(client, unit, east) -> None:
     client.sign_in(east["reader"].email)
-    rows = {r[0]: r[1] for r in screen(client.get_page("/analytics/"))}
+    rows = {r[0]: r[1] for r in screen(client.get_page("/analytics/?grouping=team"))}
     assert rows == {
         "Alpha": "hidden",
         "Bravo": "fewer than 5",
@@ -108,6 +108,16 @@ def test_the_page_shows_the_reader_of_both_nothing_to_subtract(client, unit, eas
     }
     pdu = {r[0]: r[1] for r in screen(client.get_page(f"/analytics/?unit=pdu-{unit.pdu.id}"))}
     assert pdu["Everyone in view"] == "0.94 n = 16"
+
+
+def test_a_wide_view_starts_one_level_below_its_units(client, unit, east) -> None:
+    """Two PDUs start by PDU, a region by PDU, a PDU by team: never thousands of rows."""
+    client.sign_in(east["reader"].email)
+    page = client.get_page("/analytics/")
+    assert [r[0] for r in screen(page)][:-1] == ["Leicestershire", "Norfolk"]
+    assert page.soup.select_one("#grouping option[selected]")["value"] == "pdu"
+    one = client.get_page(f"/analytics/?unit=pdu-{unit.pdu.id}")
+    assert [r[0] for r in screen(one)][:-1] == ["Alpha", "Bravo", "Charlie"]
 
 
 def test_the_summary_hides_the_share_a_hidden_total_would_give(client, unit) -> None:
