@@ -42,7 +42,7 @@ from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.org.models import Pdu, Region, Team
-from learning_app.org.units import Unit, UnitScope, unit_key, unit_scope
+from learning_app.org.units import Unit, UnitScope, unit_choices, unit_key, unit_scope
 from learning_app.training import exports
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
@@ -257,24 +257,8 @@ def cycle_label(cycle: LearningCycle) -> str:
     return f"{cycle.name} ({cycle.unit.label}), closes {cycle.closes_on.strftime('%-d %B %Y')}"
 
 
-# A national reader looks after 2,000 teams: a list that long is no use to choose from (and
-# slow to draw), so past this many units the teams listed are those of the PDU in view.
-UNIT_CHOICES_MAX = 100
-
-
-def unit_choices(chosen: Selection) -> list[tuple[str, str]]:
-    """The units of the unit filter: all of them, or, for a wide scope, the regions and
-    PDUs with the teams of the PDU in view (and the reader's own teams)."""
-    units = chosen.units
-    if len(units) > UNIT_CHOICES_MAX:
-        unit = chosen.unit
-        pdu_id = unit.id if isinstance(unit, Pdu) else getattr(unit, "pdu_id", None)
-        units = [
-            u
-            for u in units
-            if not isinstance(u, Team) or u.pdu_id == pdu_id or u.id in chosen.own_teams
-        ]
-    return [(unit_key(u), u.label) for u in units]
+def _unit_choices(chosen: Selection) -> list[tuple[str, str]]:
+    return unit_choices(chosen.units, chosen.unit, chosen.own_teams)
 
 
 def select_teams(ids):
@@ -352,7 +336,7 @@ def heatmap():
         periods=[(p, period_label(p)) for p in reversed(periods())],
         cycle_choices=[(str(c.id), cycle_label(c)) for c in chosen.cycles],
         period_label=period_label,
-        unit_choices=unit_choices(chosen),
+        unit_choices=_unit_choices(chosen),
         heat_level=heat_level,
         cell_text=cell_text,
         ALL=ALL,
@@ -411,7 +395,7 @@ def trends():
         chart=(CHART_WIDTH, CHART_HEIGHT, MARGIN),
         skill_choices=[(ALL, "All skills")] + [(c.slug, c.name) for c in result.columns],
         metric_choices=[(m.key, m.label) for m in METRICS.values()],
-        unit_choices=unit_choices(chosen),
+        unit_choices=_unit_choices(chosen),
         period_label=period_label,
         cell_text=cell_text,
         ALL=ALL,

@@ -99,6 +99,22 @@ def unit_scope(user: User, *roles: Role) -> UnitScope:
 
 
 ALL_UNITS_LABEL = "All the units you look after"
+# A national reader looks after 2,000 teams: a list that long is no use to choose from (and
+# slow to draw), so past this many units the teams listed are those of the PDU in view.
+UNIT_CHOICES_MAX = 100
+
+
+def unit_choices(
+    units: list[Unit], unit: Unit | None, own_teams: set[int] | frozenset[int] = frozenset()
+) -> list[tuple[str, str]]:
+    """(key, label) of the units of a unit filter: all of them, or, for a wide scope, the
+    regions and PDUs with the teams of the PDU in view (and the reader's own teams)."""
+    if len(units) > UNIT_CHOICES_MAX:
+        pdu_id = unit.id if isinstance(unit, Pdu) else getattr(unit, "pdu_id", None)
+        units = [
+            u for u in units if not isinstance(u, Team) or u.pdu_id == pdu_id or u.id in own_teams
+        ]
+    return [(unit_key(u), u.label) for u in units]
 
 
 class UnitSelection:
@@ -125,7 +141,7 @@ class UnitSelection:
     def template_values(self) -> dict:
         """What a page's unit filter and caption need."""
         return {
-            "units": [(unit_key(u), u.label) for u in self.scope.units],
+            "units": unit_choices(self.scope.units, self.unit),
             "unit_key": self.key,
             "unit_label": self.label,
             "url_args": {"unit": self.key} if self.key else {},

@@ -1,0 +1,37 @@
+"""A wide scope's unit filter lists regions and PDUs, and the teams of the PDU in view."""
+
+from __future__ import annotations
+
+from learning_app.accounts.constants import Grade, Role
+
+
+def test_a_region_of_many_teams_lists_only_the_teams_of_the_pdu_in_view(
+    client, factories, published_framework
+) -> None:
+    region = factories.region("North")
+    pdus = [factories.pdu(region, f"PDU {i:02}") for i in range(11)]
+    teams = {
+        pdu.id: [factories.team(pdu, f"{pdu.name} team {j}") for j in range(10)] for pdu in pdus
+    }
+    leader = factories.user(role=Role.LEADER, scope=region, grade=Grade.OTHER)
+    client.sign_in(leader.email)
+
+    def options(url: str) -> list[str]:
+        page = client.get_page(url)
+        return [o.text for o in page.soup.select("#unit option")]
+
+    wide = options("/analytics/")
+    assert wide[:3] == ["All the units you look after", "North (region)", "PDU 00 (PDU)"]
+    assert not any("team" in o for o in wide) and len(wide) == 13
+    first = pdus[0]
+    narrowed = options(f"/analytics/?unit=pdu-{first.id}")
+    assert [o for o in narrowed if "team" in o] == [t.label for t in teams[first.id]]
+    team = teams[pdus[3].id][2]
+    in_team = options(f"/analytics/?unit=team-{team.id}")
+    assert {o for o in in_team if "team" in o} == {t.label for t in teams[pdus[3].id]}
+    # A team not listed can still be bookmarked: it is in scope.
+    client.get_page(f"/analytics/?unit=team-{teams[pdus[5].id][0].id}")
+    oversight = [
+        o.text for o in client.get_page("/analytics/oversight/").soup.select("#unit option")
+    ]
+    assert len(oversight) == 13
