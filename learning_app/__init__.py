@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Out of the collector's way, a request's full collections no longer walk it all again:
     # that took about 100 ms a page on the analysis pages.
     gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     return app
 
 

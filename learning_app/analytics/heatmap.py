@@ -295,6 +295,7 @@ class _Source:
         self._teams: dict[tuple[type, int], set[int]] = {}
         self._names: dict[tuple[str, str], str] = {}
         self._parts: dict[frozenset[int], list[Unit]] = {}
+        self._unit_keys: dict[tuple[frozenset[int], str], set[str] | None] = {}
         self._pdus: dict[int, int] | None = None
         self._regions: dict[int, int] | None = None
 
@@ -324,6 +325,12 @@ class _Source:
 
     def _keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
         """The row keys of ``team_ids`` when they are whole units of ``grouping``, else None."""
+        key = (team_ids, grouping)
+        if key not in self._unit_keys:
+            self._unit_keys[key] = self._find_keys(team_ids, grouping)
+        return self._unit_keys[key]
+
+    def _find_keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
         pdus = self.pdus()
         if grouping == "team":
             return {str(t) for t in team_ids}
@@ -366,7 +373,7 @@ class _Source:
     def parts(self, team_ids: Collection[int]) -> list[Unit]:
         key = frozenset(team_ids)
         if key not in self._parts:
-            self._parts[key] = _parts(team_ids)
+            self._parts[key] = _parts(team_ids, self.pdus(), self.regions())
         return self._parts[key]
 
     def names(self, grouping: str, keys: Collection[str]) -> dict[str, str]:
@@ -619,19 +626,19 @@ def _build_unit(
     return heatmap
 
 
-def _parts(team_ids: Collection[int]) -> list[Unit]:
-    """``team_ids`` as the fewest units: each region, then PDU, wholly inside, then teams."""
+def _parts(team_ids: Collection[int], pdus: dict[int, int], regions: dict[int, int]) -> list[Unit]:
+    """``team_ids`` as the fewest units: each region, then PDU, wholly inside, then teams.
+
+    ``pdus`` is every team's PDU and ``regions`` every PDU's region."""
     wanted = set(team_ids)
-    rows = db.session.execute(
-        select(Team.id, Team.pdu_id, Pdu.region_id)
-        .join(Pdu, Pdu.id == Team.pdu_id)
-        .where(Pdu.region_id.in_(select(Pdu.region_id).join(Team).where(Team.id.in_(wanted))))
-    ).all()
+    touched = {regions.get(pdus[t]) for t in wanted if t in pdus}
     by_region: dict[int, set[int]] = {}
     by_pdu: dict[int, set[int]] = {}
-    for team_id, pdu_id, region_id in rows:
-        by_region.setdefault(region_id, set()).add(team_id)
-        by_pdu.setdefault(pdu_id, set()).add(team_id)
+    for team_id, pdu_id in pdus.items():
+        region_id = regions.get(pdu_id)
+        if region_id in touched:
+            by_region.setdefault(region_id, set()).add(team_id)
+            by_pdu.setdefault(pdu_id, set()).add(team_id)
     parts: list[tuple[type, int]] = []
     for model, groups in ((Region, by_region), (Pdu, by_pdu)):
         for unit_id, members in sorted(groups.items()):
