@@ -52,8 +52,12 @@ def build_trend(
     grade: str = "",
     band: str = "",
     suppress: bool = True,
+    last: int | None = None,
 ) -> Trend:
+    """The trend over every quarter with a snapshot, or over the ``last`` few of them."""
     quarters = periods()
+    if last is not None:
+        quarters = quarters[-last:]
     lines: dict[str, list[Figure]] = {}
     columns: list[Column] = []
     heatmaps = build_unit_heatmaps(

@@ -279,11 +279,21 @@ def build_selected_heatmap(chosen: Selection) -> Heatmap:
     return heatmap
 
 
-def build_selected_trend(chosen: Selection):
+def build_selected_trend(chosen: Selection, last: int | None = None):
     filters = chosen.filters
     return build_trend(
-        chosen.unit, chosen.team_ids, chosen.metric, filters.grade, filters.band, chosen.suppress
+        chosen.unit,
+        chosen.team_ids,
+        chosen.metric,
+        filters.grade,
+        filters.band,
+        chosen.suppress,
+        last,
     )
+
+
+# The skill page shows the last two years; the trends page shows every quarter.
+SKILL_QUARTERS = 8
 
 
 def heat_level(metric_key: str, value: float | None) -> int | None:
@@ -438,7 +448,7 @@ def skill(slug: str):
             for figure in levels:
                 figure.hidden, figure.reason = True, figure.reason or "secondary"
     means = {key: heatmaps[key].total.figures[slug] for key in shown}
-    trend = build_selected_trend(chosen)
+    trend = build_selected_trend(chosen, SKILL_QUARTERS)
     return render_template(
         "analytics/skill.html",
         chosen=chosen,
