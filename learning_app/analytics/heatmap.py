@@ -296,6 +296,8 @@ class _Source:
         self._names: dict[tuple[str, str], str] = {}
         self._parts: dict[frozenset[int], list[Unit]] = {}
         self._unit_keys: dict[tuple[frozenset[int], str], set[str] | None] = {}
+        # A parent's view, built once for all the children that look up to it.
+        self.views: dict[tuple, Heatmap] = {}
         self._pdus: dict[int, int] | None = None
         self._regions: dict[int, int] | None = None
 
@@ -322,6 +324,25 @@ class _Source:
         found = _found(team_ids, grouping, filters, batch, self.pdus())
         self._found[(wanted, tag)] = found
         return _added_up(found[filters.period])
+
+    def read_by_team(self, team_ids: Collection[int], grouping: str, filters: Filters) -> None:
+        """Each team's own table of ``grouping`` (grade, band or site), in one query."""
+        if self.periods:
+            return
+        group = _GROUP_COLUMNS[grouping]
+        statement = (
+            _grouped(AnalyticsCell, group, filters, None)
+            .add_columns(AnalyticsCell.team_id)
+            .where(AnalyticsCell.team_id.in_(sorted(team_ids)))
+            .group_by(AnalyticsCell.team_id)
+        )
+        tables: dict[int, dict[tuple[str, str], list]] = {t: {} for t in team_ids}
+        for row in db.session.execute(statement).tuples():
+            key, slug, *values, team_id = row
+            tables[team_id][(str(key), slug)] = values
+        tag = (grouping, filters.grade, filters.band, filters.period)
+        for team_id, found in tables.items():
+            self._found.setdefault((frozenset({team_id}), tag), {filters.period: found})
 
     def _keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
         """The row keys of ``team_ids`` when they are whole units of ``grouping``, else None."""
@@ -456,19 +477,26 @@ def _build(
     return heatmap
 
 
+def _wider(filters: Filters) -> list[Filters]:
+    """The same filters less the grade, or less the band: the views a filtered one differs
+    from by the people it leaves out."""
+    return [
+        Filters(
+            grade="" if dropped == "grade" else filters.grade,
+            band="" if dropped == "band" else filters.band,
+            period=filters.period,
+        )
+        for dropped in ("grade", "band")
+        if getattr(filters, dropped)
+    ]
+
+
 def _suppress(
     heatmap: Heatmap, team_ids: Collection[int], filters: Filters, source: _Source
 ) -> None:
     every_row = [*heatmap.rows, heatmap.total]
     hide_small(f for row in every_row for f in row.figures.values())
-    for dropped in ("grade", "band"):
-        if not getattr(filters, dropped):
-            continue
-        wider = Filters(
-            grade="" if dropped == "grade" else filters.grade,
-            band="" if dropped == "band" else filters.band,
-            period=filters.period,
-        )
+    for wider in _wider(filters):
         wider_sums = source.sums(team_ids, heatmap.grouping, wider)
         denominator = heatmap.metric.denominator
         for row in every_row:
@@ -509,6 +537,8 @@ def _teams_of(unit: Unit) -> set[int]:
 
 
 _LEVELS = {Team: "team", Pdu: "pdu", Region: "region"}
+# Groupings that cut across units: a unit's rows are the sums of its parts' same rows.
+_ACROSS = ("grade", "band", "site")
 
 
 def build_unit_heatmap(
@@ -586,11 +616,13 @@ def _build_unit(
     source: _Source,
     descend: bool = True,
 ) -> Heatmap:
-    """One unit's heatmap, consistent with the views above it and, by team, below it.
+    """One unit's heatmap, consistent with the views above it and some below it.
 
     A region's view by team also hides whatever each of its PDUs' own views by team hides
     (``descend``): otherwise a PDU's total, shown on its own page, less the teams the
-    region shows would give away a team the PDU's page hides.
+    region shows would give away a team the PDU's page hides. Likewise a PDU's view by
+    grade, band or site hides what its teams' own views of the same hide. (A region's or
+    the nation's view by grade is not yet checked against its PDUs' views.)
     """
     if unit is None and suppress:
         return _several_units(team_ids, grouping, metric_key, filters, source)
@@ -602,19 +634,34 @@ def _build_unit(
             for pdu in (db.session.get(Pdu, p) for p in pdus)
         ]
         _hide_what_parts_hide(heatmap, views)
+    elif (
+        suppress and descend and isinstance(unit, Pdu) and grouping in _ACROSS and len(team_ids) > 1
+    ):
+        # A PDU by grade (band, site) less all but one of its teams by grade gives that one.
+        filters = filters or Filters()
+        for wider in {filters, *_wider(filters)}:
+            source.read_by_team(team_ids, grouping, wider)
+        views = [
+            _build_unit(team, {team.id}, grouping, metric_key, filters, True, source)
+            for team in (db.session.get(Team, t) for t in sorted(team_ids))
+        ]
+        _hide_what_parts_hide(heatmap, views)
     parent = _parent(unit) if unit is not None and suppress else None
     if parent is None:
         return heatmap
-    above = _build_unit(
-        parent,
-        source.teams_of(parent),
-        _LEVELS[type(unit)],
-        metric_key,
-        filters,
-        True,
-        source,
-        descend=False,
-    )
+    view = (type(parent), parent.id, _LEVELS[type(unit)], metric_key, filters)
+    above = source.views.get(view)
+    if above is None:
+        above = source.views[view] = _build_unit(
+            parent,
+            source.teams_of(parent),
+            _LEVELS[type(unit)],
+            metric_key,
+            filters,
+            True,
+            source,
+            descend=False,
+        )
     mine = next((r for r in above.rows if r.key == str(unit.id)), None)
     if mine is None:
         return heatmap
