@@ -22,7 +22,27 @@ from learning_app.extensions import db
 LIVE = "live"
 
 
-class AnalyticsCell(db.Model):
+class RollupSums:
+    """The sums every heatmap measure is worked out from (``SUM_COLUMNS``)."""
+
+    people: Mapped[int] = mapped_column(Integer)
+    gap_sum: Mapped[float] = mapped_column(Float)
+    priority_sum: Mapped[float] = mapped_column(Float)
+    below_target: Mapped[int] = mapped_column(Integer)
+    observed_n: Mapped[int] = mapped_column(Integer)
+    observed_sum: Mapped[float] = mapped_column(Float)
+    self_n: Mapped[int] = mapped_column(Integer)
+    self_sum: Mapped[float] = mapped_column(Float)
+    both_n: Mapped[int] = mapped_column(Integer)
+    blind_spots: Mapped[int] = mapped_column(Integer)
+    with_evidence: Mapped[int] = mapped_column(Integer)
+    level_1: Mapped[int] = mapped_column(Integer)
+    level_2: Mapped[int] = mapped_column(Integer)
+    level_3: Mapped[int] = mapped_column(Integer)
+    level_4: Mapped[int] = mapped_column(Integer)
+
+
+class AnalyticsCell(RollupSums, db.Model):
     __tablename__ = "analytics_cells"
     __table_args__ = (
         Index("ix_analytics_cells_period_region", "period", "region_id", "pdu_id"),
@@ -40,24 +60,8 @@ class AnalyticsCell(db.Model):
     region_id: Mapped[int] = mapped_column(Integer)
     site: Mapped[str] = mapped_column(String(120))
 
-    people: Mapped[int] = mapped_column(Integer)
-    gap_sum: Mapped[float] = mapped_column(Float)
-    priority_sum: Mapped[float] = mapped_column(Float)
-    below_target: Mapped[int] = mapped_column(Integer)
-    observed_n: Mapped[int] = mapped_column(Integer)
-    observed_sum: Mapped[float] = mapped_column(Float)
-    self_n: Mapped[int] = mapped_column(Integer)
-    self_sum: Mapped[float] = mapped_column(Float)
-    both_n: Mapped[int] = mapped_column(Integer)
-    blind_spots: Mapped[int] = mapped_column(Integer)
-    with_evidence: Mapped[int] = mapped_column(Integer)
-    level_1: Mapped[int] = mapped_column(Integer)
-    level_2: Mapped[int] = mapped_column(Integer)
-    level_3: Mapped[int] = mapped_column(Integer)
-    level_4: Mapped[int] = mapped_column(Integer)
 
-
-class AnalyticsPduCell(db.Model):
+class AnalyticsPduCell(RollupSums, db.Model):
     __tablename__ = "analytics_pdu_cells"
     __table_args__ = (Index("ix_analytics_pdu_cells_period_region", "period", "region_id"),)
 
@@ -67,22 +71,6 @@ class AnalyticsPduCell(db.Model):
     band: Mapped[str] = mapped_column(String(20), primary_key=True)
     skill_slug: Mapped[str] = mapped_column(String(60), primary_key=True)
     region_id: Mapped[int] = mapped_column(Integer)
-
-    people: Mapped[int] = mapped_column(Integer)
-    gap_sum: Mapped[float] = mapped_column(Float)
-    priority_sum: Mapped[float] = mapped_column(Float)
-    below_target: Mapped[int] = mapped_column(Integer)
-    observed_n: Mapped[int] = mapped_column(Integer)
-    observed_sum: Mapped[float] = mapped_column(Float)
-    self_n: Mapped[int] = mapped_column(Integer)
-    self_sum: Mapped[float] = mapped_column(Float)
-    both_n: Mapped[int] = mapped_column(Integer)
-    blind_spots: Mapped[int] = mapped_column(Integer)
-    with_evidence: Mapped[int] = mapped_column(Integer)
-    level_1: Mapped[int] = mapped_column(Integer)
-    level_2: Mapped[int] = mapped_column(Integer)
-    level_3: Mapped[int] = mapped_column(Integer)
-    level_4: Mapped[int] = mapped_column(Integer)
 
 
 SUM_COLUMNS = (

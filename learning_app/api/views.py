@@ -84,10 +84,14 @@ def _selection(operation: str) -> pages.Selection:
     return chosen
 
 
-def cell(figure: Figure) -> dict:
+def _heatmap_word(figure: Figure) -> str:
+    return pages.cell_text("", figure)
+
+
+def cell(figure: Figure, word=_heatmap_word) -> dict:
     """A figure as the API gives it: nothing but the word on screen when it is hidden."""
     if figure.hidden:
-        return {"value": None, "n": None, "suppressed": pages.cell_text("", figure)}
+        return {"value": None, "n": None, "suppressed": word(figure)}
     value = None if figure.value is None else round(figure.value, ROUNDING)
     return {"value": value, "n": figure.n, "suppressed": None}
 
@@ -237,13 +241,6 @@ def _audits(block) -> dict:
     }
 
 
-def _feedback_cell(figure: Figure) -> dict:
-    if figure.hidden:
-        return {"value": None, "n": None, "suppressed": feedback.withheld(figure)}
-    value = None if figure.value is None else round(figure.value, ROUNDING)
-    return {"value": value, "n": figure.n, "suppressed": None}
-
-
 def _feedback(table) -> dict | None:
     if table is None:
         return None
@@ -253,7 +250,7 @@ def _feedback(table) -> dict | None:
         return {
             "key": r.key,
             "label": r.label,
-            "cells": {k: _feedback_cell(r.figures[k]) for k in keys},
+            "cells": {k: cell(r.figures[k], feedback.withheld) for k in keys},
         }
 
     return {

@@ -34,6 +34,27 @@ GAPS = {
 }
 
 
+def add_profiles(db_session, person: User, slugs: list[str], gap: int) -> None:
+    """``person``'s stored profile: ``gap`` on the first skill (observed at 2), none on the
+    rest (observed at 3), all with enough evidence."""
+    for slug in slugs:
+        g = gap if slug == slugs[0] else 0
+        db_session.add(
+            SkillProfileRecord(
+                practitioner_id=person.id,
+                skill_slug=slug,
+                observed_level=2.0 if g else 3.0,
+                level=2.0 if g else 3.0,
+                evidence_count=1,
+                evidence_gap=False,
+                target=3,
+                gap=float(g),
+                priority=float(g) * 2,
+                as_of=date(2026, 12, 1),
+            )
+        )
+
+
 @dataclass
 class Unit:
     region: Region
@@ -61,22 +82,7 @@ def unit(db_session, factories, published_framework) -> Unit:
         for grade, gap in members:
             person = factories.user(grade=grade, team=teams[name])
             people.append(person)
-            for slug in slugs:
-                g = gap if slug == slugs[0] else 0
-                db_session.add(
-                    SkillProfileRecord(
-                        practitioner_id=person.id,
-                        skill_slug=slug,
-                        observed_level=2.0 if g else 3.0,
-                        level=2.0 if g else 3.0,
-                        evidence_count=1,
-                        evidence_gap=False,
-                        target=3,
-                        gap=float(g),
-                        priority=float(g) * 2,
-                        as_of=date(2026, 12, 1),
-                    )
-                )
+            add_profiles(db_session, person, slugs, gap)
     db_session.flush()
     refresh_pdu(pdu.id, date(2026, 12, 1))
     leader = factories.user(role=Role.LEADER, scope=pdu, grade=Grade.OTHER)

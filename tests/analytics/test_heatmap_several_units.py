@@ -26,29 +26,13 @@ import pytest
 from learning_app.accounts.constants import Grade, Role
 from learning_app.analytics.heatmap import build_heatmap, build_unit_heatmap
 from learning_app.analytics.rollups import refresh_pdu
-from learning_app.profiles.models import SkillProfileRecord
+from tests.analytics.conftest import add_profiles
 from tests.analytics.test_heatmap_views import screen
 
 
 def _people(db_session, factories, team, gaps, slugs) -> None:
     for gap in gaps:
-        person = factories.user(grade=Grade.PO, team=team)
-        for slug in slugs:
-            g = gap if slug == slugs[0] else 0
-            db_session.add(
-                SkillProfileRecord(
-                    practitioner_id=person.id,
-                    skill_slug=slug,
-                    observed_level=2.0 if g else 3.0,
-                    level=2.0 if g else 3.0,
-                    evidence_count=1,
-                    evidence_gap=False,
-                    target=3,
-                    gap=float(g),
-                    priority=float(g) * 2,
-                    as_of=date(2026, 12, 1),
-                )
-            )
+        add_profiles(db_session, factories.user(grade=Grade.PO, team=team), slugs, gap)
 
 
 @pytest.fixture
@@ -148,22 +132,7 @@ def test_a_regions_view_by_team_hides_what_each_pdus_view_hides(db_session, fact
 def _staff(db_session, factories, team, grades, slugs) -> None:
     """People of ``grades`` in ``team``, every one at target on every skill."""
     for grade in grades:
-        person = factories.user(grade=grade, team=team)
-        for slug in slugs:
-            db_session.add(
-                SkillProfileRecord(
-                    practitioner_id=person.id,
-                    skill_slug=slug,
-                    observed_level=3.0,
-                    level=3.0,
-                    evidence_count=1,
-                    evidence_gap=False,
-                    target=3,
-                    gap=0.0,
-                    priority=0.0,
-                    as_of=date(2026, 12, 1),
-                )
-            )
+        add_profiles(db_session, factories.user(grade=grade, team=team), slugs, 0)
     db_session.flush()
 
 
