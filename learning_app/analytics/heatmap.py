@@ -312,6 +312,9 @@ class _Source:
         wanted = frozenset(team_ids)
         batch = self.periods if self.periods and filters.period in self.periods else None
         tag = (grouping, filters.grade, filters.band, None if batch else filters.period)
+        found = self._found.get((wanted, tag))
+        if found is not None:
+            return _added_up(found[filters.period])
         for (teams, other), found in self._found.items():
             if other != tag or not wanted <= teams:
                 continue
@@ -326,8 +329,10 @@ class _Source:
         return _added_up(found[filters.period])
 
     def read_by_team(self, team_ids: Collection[int], grouping: str, filters: Filters) -> None:
-        """Each team's own table of ``grouping`` (grade, band or site), in one query."""
-        if self.periods:
+        """Each team's own table of ``grouping`` (grade, band or site), in one query; nothing
+        when every one of them has been read already."""
+        tag = (grouping, filters.grade, filters.band, filters.period)
+        if self.periods or all((frozenset({t}), tag) in self._found for t in team_ids):
             return
         group = _GROUP_COLUMNS[grouping]
         statement = (
@@ -340,7 +345,6 @@ class _Source:
         for row in db.session.execute(statement).tuples():
             key, slug, *values, team_id = row
             tables[team_id][(str(key), slug)] = values
-        tag = (grouping, filters.grade, filters.band, filters.period)
         for team_id, found in tables.items():
             self._found.setdefault((frozenset({team_id}), tag), {filters.period: found})
 
@@ -621,13 +625,17 @@ def _build_unit(
     A region's view by team also hides whatever each of its PDUs' own views by team hides
     (``descend``): otherwise a PDU's total, shown on its own page, less the teams the
     region shows would give away a team the PDU's page hides. Likewise a PDU's view by
-    grade, band or site hides what its teams' own views of the same hide. (A region's or
-    the nation's view by grade is not yet checked against its PDUs' views.)
+    grade, band or site hides what its teams' own views of the same hide, and a region's
+    what its PDUs' views of the same hide (so, through them, what their teams' hide too).
+    The nation's view is each region's put together (``_several_units``).
     """
     if unit is None and suppress:
         return _several_units(team_ids, grouping, metric_key, filters, source)
     heatmap = _build(team_ids, grouping, metric_key, filters, suppress, source)
-    if suppress and descend and isinstance(unit, Region) and grouping == "team":
+    if suppress and descend and isinstance(unit, Region) and grouping in ("team", *_ACROSS):
+        if grouping in _ACROSS:
+            # Every team's own table for the PDUs' views below, in one query per filter.
+            _read_by_team(source, team_ids, grouping, filters)
         pdus = sorted({source.pdus()[t] for t in team_ids})
         views = [
             _build_unit(pdu, source.teams_of(pdu), grouping, metric_key, filters, True, source)
@@ -638,9 +646,7 @@ def _build_unit(
         suppress and descend and isinstance(unit, Pdu) and grouping in _ACROSS and len(team_ids) > 1
     ):
         # A PDU by grade (band, site) less all but one of its teams by grade gives that one.
-        filters = filters or Filters()
-        for wider in {filters, *_wider(filters)}:
-            source.read_by_team(team_ids, grouping, wider)
+        _read_by_team(source, team_ids, grouping, filters)
         views = [
             _build_unit(team, {team.id}, grouping, metric_key, filters, True, source)
             for team in (db.session.get(Team, t) for t in sorted(team_ids))
@@ -671,6 +677,16 @@ def _build_unit(
             total.hidden, total.reason = True, "secondary"
     hide_complements(_lines(heatmap))
     return heatmap
+
+
+def _read_by_team(
+    source: _Source, team_ids: Collection[int], grouping: str, filters: Filters | None
+) -> None:
+    """Read each team's own table of ``grouping``, with ``filters`` and the wider ones
+    suppression compares them with."""
+    filters = filters or Filters()
+    for wider in {filters, *_wider(filters)}:
+        source.read_by_team(team_ids, grouping, wider)
 
 
 def _parts(team_ids: Collection[int], pdus: dict[int, int], regions: dict[int, int]) -> list[Unit]:

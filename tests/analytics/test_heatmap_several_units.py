@@ -157,10 +157,6 @@ def test_a_pdus_view_by_grade_hides_what_its_teams_views_hide(db_session, factor
     assert _hidden(rutland_view, "PO", unit.skill)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A region's view by grade, band or site is not yet checked against its PDUs' views",
-)
 def test_a_regions_view_by_grade_hides_what_its_pdus_views_hide(db_session, factories, unit):
     # East: Norfolk's Delta has 6 POs and 1 PSO, Suffolk's Echo 6 POs and 6 PSOs. Norfolk's
     # view by grade hides its one PSO; East's 7 PSOs less Suffolk's 6 would give it away.
@@ -174,3 +170,26 @@ def test_a_regions_view_by_grade_hides_what_its_pdus_views_hide(db_session, fact
     assert _hidden(build_unit_heatmap(norfolk, {delta.id}, "grade"), "PSO", unit.skill)
     assert not _hidden(build_unit_heatmap(suffolk, {echo.id}, "grade"), "PSO", unit.skill)
     assert _hidden(build_unit_heatmap(east, {delta.id, echo.id}, "grade"), "PSO", unit.skill)
+
+
+def test_the_nations_view_by_grade_hides_what_a_teams_own_view_hides(db_session, factories, unit):
+    # Two levels down: Kent's Kilo has 1 PSO beside Lima's 6. Kilo's view hides it, so
+    # Kent's view hides its 7 and South's hides its 7; the nation's 13 less North's 6
+    # would otherwise give Kent's 7, and Kent's less Lima's the one in Kilo.
+    south, north = factories.region("South"), factories.region("North")
+    kent, york = factories.pdu(south, "Kent"), factories.pdu(north, "York")
+    kilo, lima = factories.team(kent, "Kilo"), factories.team(kent, "Lima")
+    mike = factories.team(york, "Mike")
+    _staff(db_session, factories, kilo, [Grade.PO] * 6 + [Grade.PSO], unit.skills)
+    _staff(db_session, factories, lima, [Grade.PO] * 6 + [Grade.PSO] * 6, unit.skills)
+    _staff(db_session, factories, mike, [Grade.PO] * 6 + [Grade.PSO] * 6, unit.skills)
+    for pdu in (kent, york):
+        refresh_pdu(pdu.id, date(2026, 12, 1))
+    everyone = {kilo.id, lima.id, mike.id}
+    assert _hidden(build_unit_heatmap(kilo, {kilo.id}, "grade"), "PSO", unit.skill)
+    assert not _hidden(build_unit_heatmap(york, {mike.id}, "grade"), "PSO", unit.skill)
+    assert _hidden(build_unit_heatmap(south, {kilo.id, lima.id}, "grade"), "PSO", unit.skill)
+    nation = build_unit_heatmap(None, everyone, "grade")
+    assert _hidden(nation, "PSO", unit.skill)
+    # Hiding the 13 PSOs alone would leave them as the total less the 18 POs.
+    assert _hidden(nation, "PO", unit.skill)
