@@ -277,6 +277,11 @@ def _found(
     return found
 
 
+def _tag(grouping: str, filters: Filters, period: str | None) -> tuple:
+    """What, besides its teams, names a table read: ``period`` None for every period."""
+    return (grouping, filters.grade, filters.band, period)
+
+
 class _Source:
     """Where the heatmaps built for one answer read their figures and names.
 
@@ -311,15 +316,13 @@ class _Source:
     ) -> dict[tuple[str, str], dict[str, Any]]:
         wanted = frozenset(team_ids)
         batch = self.periods if self.periods and filters.period in self.periods else None
-        tag = (grouping, filters.grade, filters.band, None if batch else filters.period)
+        tag = _tag(grouping, filters, None if batch else filters.period)
         found = self._found.get((wanted, tag))
         if found is not None:
             return _added_up(found[filters.period])
         for (teams, other), found in self._found.items():
             if other != tag or not wanted <= teams:
                 continue
-            if wanted == teams:
-                return _added_up(found[filters.period])
             keys = self._keys(wanted, grouping)
             if keys is not None:
                 rows = found[filters.period]
@@ -328,10 +331,18 @@ class _Source:
         self._found[(wanted, tag)] = found
         return _added_up(found[filters.period])
 
-    def read_by_team(self, team_ids: Collection[int], grouping: str, filters: Filters) -> None:
-        """Each team's own table of ``grouping`` (grade, band or site), in one query; nothing
-        when every one of them has been read already."""
-        tag = (grouping, filters.grade, filters.band, filters.period)
+    def read_by_team(
+        self, team_ids: Collection[int], grouping: str, filters: Filters | None
+    ) -> None:
+        """Each team's own table of ``grouping`` (grade, band or site), with ``filters`` and
+        with the wider ones suppression compares them with: one query for each, and none
+        when every team has been read already."""
+        filters = filters or Filters()
+        for each in {filters, *_wider(filters)}:
+            self._read_by_team(team_ids, grouping, each)
+
+    def _read_by_team(self, team_ids: Collection[int], grouping: str, filters: Filters) -> None:
+        tag = _tag(grouping, filters, filters.period)
         if self.periods or all((frozenset({t}), tag) in self._found for t in team_ids):
             return
         group = _GROUP_COLUMNS[grouping]
@@ -635,7 +646,7 @@ def _build_unit(
     if suppress and descend and isinstance(unit, Region) and grouping in ("team", *_ACROSS):
         if grouping in _ACROSS:
             # Every team's own table for the PDUs' views below, in one query per filter.
-            _read_by_team(source, team_ids, grouping, filters)
+            source.read_by_team(team_ids, grouping, filters)
         pdus = sorted({source.pdus()[t] for t in team_ids})
         views = [
             _build_unit(pdu, source.teams_of(pdu), grouping, metric_key, filters, True, source)
@@ -646,7 +657,7 @@ def _build_unit(
         suppress and descend and isinstance(unit, Pdu) and grouping in _ACROSS and len(team_ids) > 1
     ):
         # A PDU by grade (band, site) less all but one of its teams by grade gives that one.
-        _read_by_team(source, team_ids, grouping, filters)
+        source.read_by_team(team_ids, grouping, filters)
         views = [
             _build_unit(team, {team.id}, grouping, metric_key, filters, True, source)
             for team in (db.session.get(Team, t) for t in sorted(team_ids))
@@ -677,16 +688,6 @@ def _build_unit(
             total.hidden, total.reason = True, "secondary"
     hide_complements(_lines(heatmap))
     return heatmap
-
-
-def _read_by_team(
-    source: _Source, team_ids: Collection[int], grouping: str, filters: Filters | None
-) -> None:
-    """Read each team's own table of ``grouping``, with ``filters`` and the wider ones
-    suppression compares them with."""
-    filters = filters or Filters()
-    for wider in {filters, *_wider(filters)}:
-        source.read_by_team(team_ids, grouping, wider)
 
 
 def _parts(team_ids: Collection[int], pdus: dict[int, int], regions: dict[int, int]) -> list[Unit]:
