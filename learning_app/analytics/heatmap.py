@@ -63,6 +63,8 @@ METRICS: dict[str, Metric] = {
     )
 }
 DEFAULT_METRIC = "mean-gap"
+# The columns of people the measures are over: all that suppression looks at.
+COUNT_COLUMNS = tuple(dict.fromkeys(m.denominator for m in METRICS.values()))
 
 GROUPINGS: dict[str, str] = {
     "team": "Team",
@@ -191,10 +193,11 @@ def _statements(
     filters: Filters,
     periods: list[str] | None = None,
     pdus: dict[int, int] | None = None,
+    sums: tuple[str, ...] = SUM_COLUMNS,
 ) -> list[Select]:
     """``group_sums_statements``; with ``periods``, for each of them, the period first.
 
-    ``pdus`` is every team's PDU, if already read.
+    ``pdus`` is every team's PDU, if already read; ``sums`` the columns added up.
     """
     if not team_ids:
         return []
@@ -205,7 +208,7 @@ def _statements(
     statements = []
     if whole and grouping in _PDU_GROUP_COLUMNS:
         statements.append(
-            _grouped(AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping], filters, periods).where(
+            _grouped(AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping], filters, periods, sums).where(
                 AnalyticsPduCell.pdu_id.in_(whole)
             )
         )
@@ -215,14 +218,18 @@ def _statements(
         in_view.append(AnalyticsCell.pdu_id.in_(whole))
     if in_view:
         statements.append(
-            _grouped(AnalyticsCell, _GROUP_COLUMNS[grouping], filters, periods).where(or_(*in_view))
+            _grouped(AnalyticsCell, _GROUP_COLUMNS[grouping], filters, periods, sums).where(
+                or_(*in_view)
+            )
         )
     return statements
 
 
-def _grouped(model, group, filters: Filters, periods: list[str] | None) -> Select:
+def _grouped(
+    model, group, filters: Filters, periods: list[str] | None, sums: tuple[str, ...] = SUM_COLUMNS
+) -> Select:
     keys = [group, model.skill_slug] if periods is None else [model.period, group, model.skill_slug]
-    statement = select(*keys, *(func.sum(getattr(model, c)) for c in SUM_COLUMNS)).group_by(*keys)
+    statement = select(*keys, *(func.sum(getattr(model, c)) for c in sums)).group_by(*keys)
     if periods is None:
         statement = statement.where(model.period == filters.period)
     else:
@@ -234,15 +241,19 @@ def _grouped(model, group, filters: Filters, periods: list[str] | None) -> Selec
     return statement
 
 
-def _added_up(found: dict[tuple[str, str], list]) -> dict[tuple[str, str], dict[str, Any]]:
-    """The sums of each (group, skill), with the (ALL, skill), (group, ALL), (ALL, ALL) totals."""
+def _added_up(
+    found: dict[tuple[str, str], list], sums: tuple[str, ...] = SUM_COLUMNS
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The sums of each (group, skill), with the (ALL, skill), (group, ALL), (ALL, ALL) totals.
+
+    ``sums`` names the columns of ``found``'s values."""
     totals: dict[tuple[str, str], list] = {}
     for (key, slug), values in found.items():
         for target in ((ALL, slug), (key, ALL), (ALL, ALL)):
             have = totals.get(target)
             totals[target] = list(values) if have is None else list(map(add, have, values))
     return {
-        key: dict(zip(SUM_COLUMNS, values, strict=True))
+        key: dict(zip(sums, values, strict=True))
         for part in (found, totals)
         for key, values in part.items()
     }
@@ -261,6 +272,7 @@ def _found(
     filters: Filters,
     periods: list[str] | None,
     pdus: dict[int, int] | None = None,
+    sums: tuple[str, ...] = SUM_COLUMNS,
 ) -> dict[str, dict[tuple[str, str], list]]:
     """Each period's sums per (group key, skill slug), totals aside, in one query.
 
@@ -268,7 +280,7 @@ def _found(
     """
     found: dict[str, dict[tuple[str, str], list]] = {p: {} for p in periods or [filters.period]}
     width = 2 if periods is None else 3
-    for statement in _statements(team_ids, grouping, filters, periods, pdus):
+    for statement in _statements(team_ids, grouping, filters, periods, pdus, sums):
         for row in db.session.execute(statement).tuples():
             sums = found[filters.period if periods is None else row[0]]
             key, values = (str(row[width - 2]), row[width - 1]), row[width:]
@@ -280,6 +292,37 @@ def _found(
 def _tag(grouping: str, filters: Filters, period: str | None) -> tuple:
     """What, besides its teams, names a table read: ``period`` None for every period."""
     return (grouping, filters.grade, filters.band, period)
+
+
+@dataclass
+class _Table:
+    """A table read: the columns it added up, and each period's sums per (group key, skill)."""
+
+    columns: tuple[str, ...]
+    found: dict[str, dict[tuple[str, str], list]]
+    # Each period's rows by group key, made when a part of the table is first asked for.
+    _by_key: dict[str, dict[str, dict[tuple[str, str], list]]] = field(default_factory=dict)
+
+    def rows(
+        self, sums: tuple[str, ...], period: str, keys: set[str] | None = None
+    ) -> dict[tuple[str, str], list] | None:
+        """The ``sums`` columns of the rows for ``period`` (of ``keys`` only, if given), or
+        None when the table did not add them all up."""
+        if not set(sums) <= set(self.columns):
+            return None
+        rows = self.found[period]
+        if keys is not None:
+            if period not in self._by_key:
+                by_key: dict[str, dict[tuple[str, str], list]] = {}
+                for k, v in rows.items():
+                    by_key.setdefault(k[0], {})[k] = v
+                self._by_key[period] = by_key
+            by_key = self._by_key[period]
+            rows = {k: v for key in keys for k, v in by_key.get(key, {}).items()}
+        if self.columns == sums:
+            return rows
+        at = [self.columns.index(c) for c in sums]
+        return {k: [v[i] for i in at] for k, v in rows.items()}
 
 
 class _Source:
@@ -296,7 +339,7 @@ class _Source:
     def __init__(self, periods: list[str] | None = None) -> None:
         self.periods = periods
         self._columns: list[Column] | None = None
-        self._found: dict[tuple, dict[str, dict[tuple[str, str], list]]] = {}
+        self._found: dict[tuple, _Table] = {}
         self._teams: dict[tuple[type, int], set[int]] = {}
         self._names: dict[tuple[str, str], str] = {}
         self._parts: dict[frozenset[int], list[Unit]] = {}
@@ -312,31 +355,39 @@ class _Source:
         return self._columns
 
     def sums(
-        self, team_ids: Collection[int], grouping: str, filters: Filters
+        self,
+        team_ids: Collection[int],
+        grouping: str,
+        filters: Filters,
+        sums: tuple[str, ...] = SUM_COLUMNS,
     ) -> dict[tuple[str, str], dict[str, Any]]:
+        """The sums of ``sums`` columns per (group key, skill slug), with the totals."""
         wanted = frozenset(team_ids)
         batch = self.periods if self.periods and filters.period in self.periods else None
         tag = _tag(grouping, filters, None if batch else filters.period)
-        found = self._found.get((wanted, tag))
-        if found is not None:
-            return _added_up(found[filters.period])
-        for (teams, other), found in self._found.items():
+        table = self._found.get((wanted, tag))
+        rows = None if table is None else table.rows(sums, filters.period)
+        if rows is not None:
+            return _added_up(rows, sums)
+        for (teams, other), table in self._found.items():
             if other != tag or not wanted <= teams:
                 continue
             keys = self._keys(wanted, grouping)
-            if keys is not None:
-                rows = found[filters.period]
-                return _added_up({k: v for k, v in rows.items() if k[0] in keys})
-        found = _found(team_ids, grouping, filters, batch, self.pdus())
-        self._found[(wanted, tag)] = found
-        return _added_up(found[filters.period])
+            if keys is None:
+                break
+            rows = table.rows(sums, filters.period, keys)
+            if rows is not None:
+                return _added_up(rows, sums)
+        found = _found(team_ids, grouping, filters, batch, self.pdus(), sums)
+        self._found[(wanted, tag)] = _Table(sums, found)
+        return _added_up(found[filters.period], sums)
 
     def read_by_team(
         self, team_ids: Collection[int], grouping: str, filters: Filters | None
     ) -> None:
-        """Each team's own table of ``grouping`` (grade, band or site), with ``filters`` and
-        with the wider ones suppression compares them with: one query for each, and none
-        when every team has been read already."""
+        """Each team's own counts (``COUNT_COLUMNS``) by ``grouping`` (grade, band or site),
+        with ``filters`` and with the wider ones suppression compares them with: one query
+        for each, and none when every team has been read already."""
         filters = filters or Filters()
         for each in {filters, *_wider(filters)}:
             self._read_by_team(team_ids, grouping, each)
@@ -347,7 +398,7 @@ class _Source:
             return
         group = _GROUP_COLUMNS[grouping]
         statement = (
-            _grouped(AnalyticsCell, group, filters, None)
+            _grouped(AnalyticsCell, group, filters, None, COUNT_COLUMNS)
             .add_columns(AnalyticsCell.team_id)
             .where(AnalyticsCell.team_id.in_(sorted(team_ids)))
             .group_by(AnalyticsCell.team_id)
@@ -357,7 +408,9 @@ class _Source:
             key, slug, *values, team_id = row
             tables[team_id][(str(key), slug)] = values
         for team_id, found in tables.items():
-            self._found.setdefault((frozenset({team_id}), tag), {filters.period: found})
+            self._found.setdefault(
+                (frozenset({team_id}), tag), _Table(COUNT_COLUMNS, {filters.period: found})
+            )
 
     def _keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
         """The row keys of ``team_ids`` when they are whole units of ``grouping``, else None."""
@@ -452,6 +505,11 @@ def _figure(metric: Metric, sums: dict[str, Any] | None) -> Figure:
     return Figure(n=int(sums.get(metric.denominator, 0)), value=metric.value(sums))
 
 
+def _count(metric: Metric, sums: dict[str, Any] | None) -> Figure:
+    """A figure of people only, for a view read for what it hides (its value unread)."""
+    return Figure(n=int((sums or {}).get(metric.denominator, 0)), value=None)
+
+
 def build_heatmap(
     team_ids: Collection[int],
     grouping: str = DEFAULT_GROUPING,
@@ -470,18 +528,23 @@ def _build(
     filters: Filters | None,
     suppress: bool,
     source: _Source,
+    counts: bool = False,
 ) -> Heatmap:
+    """The heatmap; with ``counts``, only what suppression needs: each cell's people (no
+    value, no names), for a view built to find what it hides."""
     filters = filters or Filters()
     metric = METRICS[metric_key]
     cols = source.columns()
     slugs = [c.slug for c in cols]
-    sums = source.sums(team_ids, grouping, filters)
+    sums = source.sums(team_ids, grouping, filters, COUNT_COLUMNS if counts else SUM_COLUMNS)
     keys = {k for (k, _slug) in sums if k != ALL}
+    figure = _count if counts else _figure
+    labels = [(k, k, None) for k in keys] if counts else _row_labels(grouping, keys, source)
     rows = [
-        Row(key, label, {s: _figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
-        for key, label, unit in _row_labels(grouping, keys, source)
+        Row(key, label, {s: figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
+        for key, label, unit in labels
     ]
-    total_figures = {s: _figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
+    total_figures = {s: figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
     total = Row(ALL, "Everyone in view", total_figures)
     for row in [*rows, total]:
         # "All skills" pools every skill, but it is still about the same people.
@@ -512,7 +575,7 @@ def _suppress(
     every_row = [*heatmap.rows, heatmap.total]
     hide_small(f for row in every_row for f in row.figures.values())
     for wider in _wider(filters):
-        wider_sums = source.sums(team_ids, heatmap.grouping, wider)
+        wider_sums = source.sums(team_ids, heatmap.grouping, wider, COUNT_COLUMNS)
         denominator = heatmap.metric.denominator
         for row in every_row:
             hide_differences(
@@ -630,6 +693,7 @@ def _build_unit(
     suppress: bool,
     source: _Source,
     descend: bool = True,
+    counts: bool = False,
 ) -> Heatmap:
     """One unit's heatmap, consistent with the views above it and some below it.
 
@@ -639,17 +703,21 @@ def _build_unit(
     grade, band or site hides what its teams' own views of the same hide, and a region's
     what its PDUs' views of the same hide (so, through them, what their teams' hide too).
     The nation's view is each region's put together (``_several_units``).
+
+    The views built only to find what they hide are of ``counts`` (see ``_build``).
     """
     if unit is None and suppress:
-        return _several_units(team_ids, grouping, metric_key, filters, source)
-    heatmap = _build(team_ids, grouping, metric_key, filters, suppress, source)
+        return _several_units(team_ids, grouping, metric_key, filters, source, counts)
+    heatmap = _build(team_ids, grouping, metric_key, filters, suppress, source, counts)
     if suppress and descend and isinstance(unit, Region) and grouping in ("team", *_ACROSS):
         if grouping in _ACROSS:
             # Every team's own table for the PDUs' views below, in one query per filter.
             source.read_by_team(team_ids, grouping, filters)
         pdus = sorted({source.pdus()[t] for t in team_ids})
         views = [
-            _build_unit(pdu, source.teams_of(pdu), grouping, metric_key, filters, True, source)
+            _build_unit(
+                pdu, source.teams_of(pdu), grouping, metric_key, filters, True, source, counts=True
+            )
             for pdu in (db.session.get(Pdu, p) for p in pdus)
         ]
         _hide_what_parts_hide(heatmap, views)
@@ -659,7 +727,7 @@ def _build_unit(
         # A PDU by grade (band, site) less all but one of its teams by grade gives that one.
         source.read_by_team(team_ids, grouping, filters)
         views = [
-            _build_unit(team, {team.id}, grouping, metric_key, filters, True, source)
+            _build_unit(team, {team.id}, grouping, metric_key, filters, True, source, counts=True)
             for team in (db.session.get(Team, t) for t in sorted(team_ids))
         ]
         _hide_what_parts_hide(heatmap, views)
@@ -678,6 +746,7 @@ def _build_unit(
             True,
             source,
             descend=False,
+            counts=True,
         )
     mine = next((r for r in above.rows if r.key == str(unit.id)), None)
     if mine is None:
@@ -719,6 +788,7 @@ def _several_units(
     metric_key: str,
     filters: Filters | None,
     source: _Source,
+    counts: bool = False,
 ) -> Heatmap:
     """The suppressed heatmap of several units at once, hiding what their own views hide.
 
@@ -730,10 +800,14 @@ def _several_units(
     """
     parts = source.parts(team_ids)
     if len(parts) == 1:
-        return _build_unit(parts[0], team_ids, grouping, metric_key, filters, True, source)
-    heatmap = _build(team_ids, grouping, metric_key, filters, True, source)
+        return _build_unit(
+            parts[0], team_ids, grouping, metric_key, filters, True, source, counts=counts
+        )
+    heatmap = _build(team_ids, grouping, metric_key, filters, True, source, counts)
     views = [
-        _build_unit(part, source.teams_of(part), grouping, metric_key, filters, True, source)
+        _build_unit(
+            part, source.teams_of(part), grouping, metric_key, filters, True, source, counts=True
+        )
         for part in parts
     ]
     _hide_what_parts_hide(heatmap, views)

@@ -12,8 +12,9 @@ one of the choices is named in an error summary and the page shows its default i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Role
@@ -349,8 +350,32 @@ def heatmap():
         unit_choices=_unit_choices(chosen),
         heat_level=heat_level,
         cell_text=cell_text,
+        drills=drill_queries(chosen, result),
+        skill_urls={c.slug: url_for("analytics.skill", slug=c.slug) for c in result.columns},
         ALL=ALL,
     ), (400 if chosen.errors else 200)
+
+
+def drill_queries(chosen: Selection, result: Heatmap) -> dict[str, str]:
+    """The query string of the skill pages a row's cells lead to, by row key.
+
+    A row of a unit leads to that unit, of a grade or band to the view filtered by it,
+    and the total to the view itself; a row with no such group (a site, no band) leads
+    nowhere.
+    """
+    drills = {}
+    for row in [*result.rows, result.total]:
+        if row.unit_key:
+            changes = {"unit": row.unit_key}
+        elif chosen.grouping in ("grade", "band") and row.key not in (ALL, ""):
+            changes = {chosen.grouping: row.key}
+        elif row.key == ALL:
+            changes = {}
+        else:
+            continue
+        query = urlencode(chosen.args(sort="", order="", **changes))
+        drills[row.key] = f"?{query}" if query else ""
+    return drills
 
 
 def export_table(chosen: Selection, result: Heatmap) -> tuple[list[str], list[list]]:
