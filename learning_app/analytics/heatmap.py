@@ -259,6 +259,17 @@ def _added_up(
     }
 
 
+def _counted(found: dict[tuple[str, str], list], at: int) -> dict[tuple[str, str], int]:
+    """``_added_up`` of the one column at ``at`` of ``found``'s values."""
+    counted: dict[tuple[str, str], int] = {}
+    for (key, slug), values in found.items():
+        n = values[at]
+        counted[(key, slug)] = n
+        for target in ((ALL, slug), (key, ALL), (ALL, ALL)):
+            counted[target] = counted.get(target, 0) + n
+    return counted
+
+
 def group_sums(
     team_ids: Collection[int], grouping: str, filters: Filters
 ) -> dict[tuple[str, str], dict[str, Any]]:
@@ -281,12 +292,18 @@ def _found(
     found: dict[str, dict[tuple[str, str], list]] = {p: {} for p in periods or [filters.period]}
     width = 2 if periods is None else 3
     for statement in _statements(team_ids, grouping, filters, periods, pdus, sums):
-        for row in db.session.execute(statement).tuples():
+        for row in _read(statement):
             sums = found[filters.period if periods is None else row[0]]
             key, values = (str(row[width - 2]), row[width - 1]), row[width:]
             have = sums.get(key)
             sums[key] = list(values) if have is None else list(map(add, have, values))
     return found
+
+
+def _read(statement: Select):
+    """The rows of a statement of columns, without the ORM's work on each row."""
+    db.session.flush()
+    return db.session.connection().execute(statement)
 
 
 def _tag(grouping: str, filters: Filters, period: str | None) -> tuple:
@@ -303,26 +320,21 @@ class _Table:
     # Each period's rows by group key, made when a part of the table is first asked for.
     _by_key: dict[str, dict[str, dict[tuple[str, str], list]]] = field(default_factory=dict)
 
-    def rows(
-        self, sums: tuple[str, ...], period: str, keys: set[str] | None = None
-    ) -> dict[tuple[str, str], list] | None:
-        """The ``sums`` columns of the rows for ``period`` (of ``keys`` only, if given), or
-        None when the table did not add them all up."""
-        if not set(sums) <= set(self.columns):
-            return None
+    def holds(self, sums: tuple[str, ...]) -> bool:
+        return set(sums) <= set(self.columns)
+
+    def rows(self, period: str, keys: set[str] | None = None) -> dict[tuple[str, str], list]:
+        """The rows for ``period``, of the groups ``keys`` only if given."""
         rows = self.found[period]
-        if keys is not None:
-            if period not in self._by_key:
-                by_key: dict[str, dict[tuple[str, str], list]] = {}
-                for k, v in rows.items():
-                    by_key.setdefault(k[0], {})[k] = v
-                self._by_key[period] = by_key
-            by_key = self._by_key[period]
-            rows = {k: v for key in keys for k, v in by_key.get(key, {}).items()}
-        if self.columns == sums:
+        if keys is None:
             return rows
-        at = [self.columns.index(c) for c in sums]
-        return {k: [v[i] for i in at] for k, v in rows.items()}
+        if period not in self._by_key:
+            by_key: dict[str, dict[tuple[str, str], list]] = {}
+            for k, v in rows.items():
+                by_key.setdefault(k[0], {})[k] = v
+            self._by_key[period] = by_key
+        by_key = self._by_key[period]
+        return {k: v for key in keys for k, v in by_key.get(key, {}).items()}
 
 
 class _Source:
@@ -362,25 +374,41 @@ class _Source:
         sums: tuple[str, ...] = SUM_COLUMNS,
     ) -> dict[tuple[str, str], dict[str, Any]]:
         """The sums of ``sums`` columns per (group key, skill slug), with the totals."""
+        rows, columns = self._rows(team_ids, grouping, filters, sums)
+        if columns != sums:
+            at = [columns.index(c) for c in sums]
+            rows = {k: [v[i] for i in at] for k, v in rows.items()}
+        return _added_up(rows, sums)
+
+    def counts(
+        self, team_ids: Collection[int], grouping: str, filters: Filters, column: str
+    ) -> dict[tuple[str, str], int]:
+        """The people (``column``, one of ``COUNT_COLUMNS``) per (group key, skill slug),
+        with the totals as ``sums`` gives them."""
+        rows, columns = self._rows(team_ids, grouping, filters, COUNT_COLUMNS)
+        return _counted(rows, columns.index(column))
+
+    def _rows(
+        self, team_ids: Collection[int], grouping: str, filters: Filters, sums: tuple[str, ...]
+    ) -> tuple[dict[tuple[str, str], list], tuple[str, ...]]:
+        """The rows of ``team_ids``'s table, from a table read that holds the ``sums``
+        columns (read now if none does), and the columns of those rows."""
         wanted = frozenset(team_ids)
         batch = self.periods if self.periods and filters.period in self.periods else None
         tag = _tag(grouping, filters, None if batch else filters.period)
         table = self._found.get((wanted, tag))
-        rows = None if table is None else table.rows(sums, filters.period)
-        if rows is not None:
-            return _added_up(rows, sums)
+        if table is not None and table.holds(sums):
+            return table.rows(filters.period), table.columns
         for (teams, other), table in self._found.items():
-            if other != tag or not wanted <= teams:
+            if other != tag or not wanted <= teams or not table.holds(sums):
                 continue
             keys = self._keys(wanted, grouping)
             if keys is None:
                 break
-            rows = table.rows(sums, filters.period, keys)
-            if rows is not None:
-                return _added_up(rows, sums)
+            return table.rows(filters.period, keys), table.columns
         found = _found(team_ids, grouping, filters, batch, self.pdus(), sums)
         self._found[(wanted, tag)] = _Table(sums, found)
-        return _added_up(found[filters.period], sums)
+        return found[filters.period], sums
 
     def read_by_team(
         self, team_ids: Collection[int], grouping: str, filters: Filters | None
@@ -391,6 +419,17 @@ class _Source:
         filters = filters or Filters()
         for each in {filters, *_wider(filters)}:
             self._read_by_team(team_ids, grouping, each)
+
+    def read_levels(
+        self, team_ids: Collection[int], levels: Collection[str], filters: Filters | None
+    ) -> None:
+        """The counts of ``team_ids`` by each of ``levels`` (team, PDU), with ``filters`` and
+        the wider ones, in one query each: the views of the units among them by team or by
+        PDU (that their parts' views look up to) are then parts of these, not read again."""
+        filters = filters or Filters()
+        for each in {filters, *_wider(filters)}:
+            for level in levels:
+                self._rows(team_ids, level, each, COUNT_COLUMNS)
 
     def _read_by_team(self, team_ids: Collection[int], grouping: str, filters: Filters) -> None:
         tag = _tag(grouping, filters, filters.period)
@@ -404,7 +443,7 @@ class _Source:
             .group_by(AnalyticsCell.team_id)
         )
         tables: dict[int, dict[tuple[str, str], list]] = {t: {} for t in team_ids}
-        for row in db.session.execute(statement).tuples():
+        for row in _read(statement):
             key, slug, *values, team_id = row
             tables[team_id][(str(key), slug)] = values
         for team_id, found in tables.items():
@@ -505,11 +544,6 @@ def _figure(metric: Metric, sums: dict[str, Any] | None) -> Figure:
     return Figure(n=int(sums.get(metric.denominator, 0)), value=metric.value(sums))
 
 
-def _count(metric: Metric, sums: dict[str, Any] | None) -> Figure:
-    """A figure of people only, for a view read for what it hides (its value unread)."""
-    return Figure(n=int((sums or {}).get(metric.denominator, 0)), value=None)
-
-
 def build_heatmap(
     team_ids: Collection[int],
     grouping: str = DEFAULT_GROUPING,
@@ -536,15 +570,23 @@ def _build(
     metric = METRICS[metric_key]
     cols = source.columns()
     slugs = [c.slug for c in cols]
-    sums = source.sums(team_ids, grouping, filters, COUNT_COLUMNS if counts else SUM_COLUMNS)
-    keys = {k for (k, _slug) in sums if k != ALL}
-    figure = _count if counts else _figure
-    labels = [(k, k, None) for k in keys] if counts else _row_labels(grouping, keys, source)
-    rows = [
-        Row(key, label, {s: figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
-        for key, label, unit in labels
-    ]
-    total_figures = {s: figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
+    if counts:
+        sums: dict = {}
+        people = source.counts(team_ids, grouping, filters, metric.denominator)
+        keys = {k for (k, _slug) in people if k != ALL}
+        rows = [
+            Row(k, k, {s: Figure(int(people.get((k, s), 0)), None) for s in [*slugs, ALL]})
+            for k in keys
+        ]
+        total_figures = {s: Figure(int(people.get((ALL, s), 0)), None) for s in [*slugs, ALL]}
+    else:
+        sums = source.sums(team_ids, grouping, filters)
+        keys = {k for (k, _slug) in sums if k != ALL}
+        rows = [
+            Row(key, label, {s: _figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
+            for key, label, unit in _row_labels(grouping, keys, source)
+        ]
+        total_figures = {s: _figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
     total = Row(ALL, "Everyone in view", total_figures)
     for row in [*rows, total]:
         # "All skills" pools every skill, but it is still about the same people.
@@ -575,12 +617,10 @@ def _suppress(
     every_row = [*heatmap.rows, heatmap.total]
     hide_small(f for row in every_row for f in row.figures.values())
     for wider in _wider(filters):
-        wider_sums = source.sums(team_ids, heatmap.grouping, wider, COUNT_COLUMNS)
-        denominator = heatmap.metric.denominator
+        people = source.counts(team_ids, heatmap.grouping, wider, heatmap.metric.denominator)
         for row in every_row:
             hide_differences(
-                row.figures,
-                {s: int(wider_sums.get((row.key, s), {}).get(denominator, 0)) for s in row.figures},
+                row.figures, {s: int(people.get((row.key, s), 0)) for s in row.figures}
             )
     hide_complements(_lines(heatmap))
 
@@ -711,8 +751,10 @@ def _build_unit(
     heatmap = _build(team_ids, grouping, metric_key, filters, suppress, source, counts)
     if suppress and descend and isinstance(unit, Region) and grouping in ("team", *_ACROSS):
         if grouping in _ACROSS:
-            # Every team's own table for the PDUs' views below, in one query per filter.
+            # Every team's own table for the PDUs' views below, in one query per filter,
+            # and the views by team and by PDU those look up to.
             source.read_by_team(team_ids, grouping, filters)
+            source.read_levels(team_ids, ("team", "pdu"), filters)
         pdus = sorted({source.pdus()[t] for t in team_ids})
         views = [
             _build_unit(
@@ -804,6 +846,11 @@ def _several_units(
             parts[0], team_ids, grouping, metric_key, filters, True, source, counts=counts
         )
     heatmap = _build(team_ids, grouping, metric_key, filters, True, source, counts)
+    if grouping in ("team", *_ACROSS):
+        # What the parts' views and theirs below read, in as few queries as can be.
+        if grouping in _ACROSS:
+            source.read_by_team(team_ids, grouping, filters)
+        source.read_levels(team_ids, ("team", "pdu"), filters)
     views = [
         _build_unit(
             part, source.teams_of(part), grouping, metric_key, filters, True, source, counts=True
