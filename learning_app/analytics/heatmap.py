@@ -303,7 +303,7 @@ def _found(
 def _read(statement: Select):
     """The rows of a statement of columns, without the ORM's work on each row."""
     db.session.flush()
-    return db.session.connection().execute(statement)
+    return db.session.connection().execute(statement).all()
 
 
 def _tag(grouping: str, filters: Filters, period: str | None) -> tuple:
@@ -410,15 +410,21 @@ class _Source:
         self._found[(wanted, tag)] = _Table(sums, found)
         return found[filters.period], sums
 
-    def read_by_team(
-        self, team_ids: Collection[int], grouping: str, filters: Filters | None
+    def read_by_unit(
+        self,
+        team_ids: Collection[int],
+        grouping: str,
+        filters: Filters | None,
+        levels: Collection[str] = ("team",),
     ) -> None:
-        """Each team's own counts (``COUNT_COLUMNS``) by ``grouping`` (grade, band or site),
-        with ``filters`` and with the wider ones suppression compares them with: one query
-        for each, and none when every team has been read already."""
+        """Each team's (with ``levels``, each PDU's and region's wholly among ``team_ids``)
+        own counts (``COUNT_COLUMNS``) by ``grouping`` (grade, band or site), with
+        ``filters`` and with the wider ones suppression compares them with: one query for
+        each level and filter, and none when every unit has been read already."""
         filters = filters or Filters()
         for each in {filters, *_wider(filters)}:
-            self._read_by_team(team_ids, grouping, each)
+            for level in levels:
+                self._read_by_unit(level, team_ids, grouping, each)
 
     def read_levels(
         self, team_ids: Collection[int], levels: Collection[str], filters: Filters | None
@@ -431,25 +437,50 @@ class _Source:
             for level in levels:
                 self._rows(team_ids, level, each, COUNT_COLUMNS)
 
-    def _read_by_team(self, team_ids: Collection[int], grouping: str, filters: Filters) -> None:
+    def _read_by_unit(
+        self, level: str, team_ids: Collection[int], grouping: str, filters: Filters
+    ) -> None:
         tag = _tag(grouping, filters, filters.period)
-        if self.periods or all((frozenset({t}), tag) in self._found for t in team_ids):
+        units = self._whole_units(level, team_ids)
+        if self.periods or all((teams, tag) in self._found for teams in units.values()):
             return
-        group = _GROUP_COLUMNS[grouping]
+        # A PDU's or region's sums are in the PDU rollups where they have the grouping.
+        if level != "team" and grouping in _PDU_GROUP_COLUMNS:
+            model, group = AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping]
+        else:
+            model, group = AnalyticsCell, _GROUP_COLUMNS[grouping]
+        unit = getattr(model, f"{level}_id")
         statement = (
-            _grouped(AnalyticsCell, group, filters, None, COUNT_COLUMNS)
-            .add_columns(AnalyticsCell.team_id)
-            .where(AnalyticsCell.team_id.in_(sorted(team_ids)))
-            .group_by(AnalyticsCell.team_id)
+            _grouped(model, group, filters, None, COUNT_COLUMNS)
+            .add_columns(unit)
+            .where(unit.in_(sorted(units)))
+            .group_by(unit)
         )
-        tables: dict[int, dict[tuple[str, str], list]] = {t: {} for t in team_ids}
+        tables: dict[int, dict[tuple[str, str], list]] = {u: {} for u in units}
         for row in _read(statement):
-            key, slug, *values, team_id = row
-            tables[team_id][(str(key), slug)] = values
-        for team_id, found in tables.items():
+            key, slug, *values, unit_id = row
+            tables[unit_id][(str(key), slug)] = values
+        for unit_id, found in tables.items():
             self._found.setdefault(
-                (frozenset({team_id}), tag), _Table(COUNT_COLUMNS, {filters.period: found})
+                (units[unit_id], tag), _Table(COUNT_COLUMNS, {filters.period: found})
             )
+
+    def _whole_units(self, level: str, team_ids: Collection[int]) -> dict[int, frozenset[int]]:
+        """The units of ``level`` (team, PDU, region) wholly among ``team_ids``: their teams."""
+        if level == "team":
+            return {t: frozenset({t}) for t in team_ids}
+        pdus = self.pdus()
+        if level == "pdu":
+            unit_of = pdus
+        else:
+            regions = self.regions()
+            unit_of = {t: regions[p] for t, p in pdus.items()}
+        teams: dict[int, set[int]] = {}
+        for team_id, unit_id in unit_of.items():
+            teams.setdefault(unit_id, set()).add(team_id)
+        wanted = set(team_ids)
+        touched = {unit_of[t] for t in wanted if t in unit_of}
+        return {u: frozenset(teams[u]) for u in touched if teams[u] <= wanted}
 
     def _keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
         """The row keys of ``team_ids`` when they are whole units of ``grouping``, else None."""
@@ -753,7 +784,7 @@ def _build_unit(
         if grouping in _ACROSS:
             # Every team's own table for the PDUs' views below, in one query per filter,
             # and the views by team and by PDU those look up to.
-            source.read_by_team(team_ids, grouping, filters)
+            source.read_by_unit(team_ids, grouping, filters, ("team", "pdu"))
             source.read_levels(team_ids, ("team", "pdu"), filters)
         pdus = sorted({source.pdus()[t] for t in team_ids})
         views = [
@@ -767,7 +798,7 @@ def _build_unit(
         suppress and descend and isinstance(unit, Pdu) and grouping in _ACROSS and len(team_ids) > 1
     ):
         # A PDU by grade (band, site) less all but one of its teams by grade gives that one.
-        source.read_by_team(team_ids, grouping, filters)
+        source.read_by_unit(team_ids, grouping, filters)
         views = [
             _build_unit(team, {team.id}, grouping, metric_key, filters, True, source, counts=True)
             for team in (db.session.get(Team, t) for t in sorted(team_ids))
@@ -849,7 +880,7 @@ def _several_units(
     if grouping in ("team", *_ACROSS):
         # What the parts' views and theirs below read, in as few queries as can be.
         if grouping in _ACROSS:
-            source.read_by_team(team_ids, grouping, filters)
+            source.read_by_unit(team_ids, grouping, filters, ("team", "pdu", "region"))
         source.read_levels(team_ids, ("team", "pdu"), filters)
     views = [
         _build_unit(
