@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 import time
 from datetime import datetime
@@ -10,7 +9,9 @@ from datetime import datetime
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import text
 
+from learning_app.analytics.rollups import refresh_all
 from learning_app.bench.generate import EmptyDatabaseRequired, generate
 from learning_app.core.time import london_today
 from learning_app.extensions import db
@@ -47,10 +48,14 @@ def generate_command(practitioners: int, seed: int, today: datetime | None) -> N
     with click.progressbar(length=totals.practitioners, label="Skill profiles") as bar:
         rebuild_all(as_of, progress=_committing(bar))
     db.session.commit()
-    rollups = importlib.import_module("learning_app.analytics.rollups")
-    if hasattr(rollups, "refresh_all"):
-        rollups.refresh_all(as_of, progress=lambda _pdu: db.session.commit())
-        db.session.commit()
+    refresh_all(as_of, progress=lambda _pdu: db.session.commit())
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # After a bulk load the planner has no statistics until autovacuum gets round to
+        # the tables; gather them now, so the first queries are planned on the real sizes.
+        with db.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
     seconds = time.perf_counter() - started
     click.echo(
         f"Practitioners: {totals.practitioners}\n"

@@ -3,8 +3,9 @@ practitioner and skill, is the same for the same seed, and refuses a database wi
 
 from __future__ import annotations
 
+import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.assessments.models import SelfAssessment, SelfRating
@@ -13,7 +14,7 @@ from learning_app.framework.models import Skill
 from learning_app.observations.models import Observation, ObservationRating
 from learning_app.org.models import Pdu, Region, Team, TeamMembership
 from learning_app.profiles.models import SkillProfileRecord
-from tests.conftest import make_test_app
+from tests.conftest import is_postgres, make_test_app
 
 ARGS = ["bench", "generate", "--practitioners", "30", "--seed", "7", "--today", "2026-03-02"]
 
@@ -98,3 +99,20 @@ def test_a_database_with_users_is_refused(app, runner, factories, published_fram
     assert result.exit_code == 1
     assert "already has users" in result.output
     assert count(User) == 1
+
+
+def test_on_postgresql_the_planner_has_statistics_of_the_loaded_tables(
+    app, runner, published_framework
+):
+    if not is_postgres(app.config["SQLALCHEMY_DATABASE_URI"]):
+        pytest.skip("statistics are gathered on PostgreSQL only")
+    result = runner.invoke(args=ARGS)
+
+    assert result.exit_code == 0, result.output
+    analysed = dict(
+        db.session.execute(
+            text("SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables")
+        ).all()
+    )
+    for table in ("observations", "observation_ratings", "self_ratings", "skill_profiles"):
+        assert analysed[table], table
