@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import click
 from flask import Flask, current_app
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from learning_app.accounts.models import User
 from learning_app.accounts.passwords import password_problem
+from learning_app.core.time import london_today
 from learning_app.demo.seed import DEFAULT_DEMO_PASSWORD, SeedSummary, seed_demo
 from learning_app.extensions import db
 
@@ -50,7 +50,7 @@ def seed_demo_command(if_empty: bool) -> None:
     if problem:
         raise click.UsageError(f"{PASSWORD_VARIABLE} cannot be used: {problem}")
     try:
-        summary = seed_demo(password, date.today())
+        summary = seed_demo(password, london_today())
     except Exception:
         db.session.rollback()
         raise
