@@ -167,13 +167,19 @@ def _whole_pdus(
     """
     if pdus is None:
         pdus = dict(db.session.execute(select(Team.id, Team.pdu_id)).tuples().all())
+    whole = _whole_units(pdus, team_ids)
+    inside = {t for teams in whole.values() for t in teams}
+    return sorted(whole), sorted(set(team_ids) - inside)
+
+
+def _whole_units(unit_of: dict[int, int], team_ids: Collection[int]) -> dict[int, frozenset[int]]:
+    """The units (``unit_of`` is every team's) wholly among ``team_ids``, with their teams."""
+    teams: dict[int, set[int]] = {}
+    for team_id, unit_id in unit_of.items():
+        teams.setdefault(unit_id, set()).add(team_id)
     wanted = set(team_ids)
-    teams_of: dict[int, list[int]] = {}
-    for team_id, pdu_id in pdus.items():
-        teams_of.setdefault(pdu_id, []).append(team_id)
-    whole = sorted(p for p, teams in teams_of.items() if wanted.issuperset(teams))
-    inside = {t for p in whole for t in teams_of[p]}
-    return whole, sorted(wanted - inside)
+    touched = {unit_of[t] for t in wanted if t in unit_of}
+    return {u: frozenset(teams[u]) for u in touched if teams[u] <= wanted}
 
 
 def group_sums_statements(
@@ -241,19 +247,15 @@ def _grouped(
     return statement
 
 
-def _added_up(
-    found: dict[tuple[str, str], list], sums: tuple[str, ...] = SUM_COLUMNS
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """The sums of each (group, skill), with the (ALL, skill), (group, ALL), (ALL, ALL) totals.
-
-    ``sums`` names the columns of ``found``'s values."""
+def _added_up(found: dict[tuple[str, str], list]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The sums of each (group, skill), with the (ALL, skill), (group, ALL), (ALL, ALL) totals."""
     totals: dict[tuple[str, str], list] = {}
     for (key, slug), values in found.items():
         for target in ((ALL, slug), (key, ALL), (ALL, ALL)):
             have = totals.get(target)
             totals[target] = list(values) if have is None else list(map(add, have, values))
     return {
-        key: dict(zip(sums, values, strict=True))
+        key: dict(zip(SUM_COLUMNS, values, strict=True))
         for part in (found, totals)
         for key, values in part.items()
     }
@@ -367,18 +369,11 @@ class _Source:
         return self._columns
 
     def sums(
-        self,
-        team_ids: Collection[int],
-        grouping: str,
-        filters: Filters,
-        sums: tuple[str, ...] = SUM_COLUMNS,
+        self, team_ids: Collection[int], grouping: str, filters: Filters
     ) -> dict[tuple[str, str], dict[str, Any]]:
-        """The sums of ``sums`` columns per (group key, skill slug), with the totals."""
-        rows, columns = self._rows(team_ids, grouping, filters, sums)
-        if columns != sums:
-            at = [columns.index(c) for c in sums]
-            rows = {k: [v[i] for i in at] for k, v in rows.items()}
-        return _added_up(rows, sums)
+        """Every sum per (group key, skill slug), with the totals."""
+        rows, _columns = self._rows(team_ids, grouping, filters, SUM_COLUMNS)
+        return _added_up(rows)
 
     def counts(
         self, team_ids: Collection[int], grouping: str, filters: Filters, column: str
@@ -441,7 +436,7 @@ class _Source:
         self, level: str, team_ids: Collection[int], grouping: str, filters: Filters
     ) -> None:
         tag = _tag(grouping, filters, filters.period)
-        units = self._whole_units(level, team_ids)
+        units = self._units_among(level, team_ids)
         if self.periods or all((teams, tag) in self._found for teams in units.values()):
             return
         # A PDU's or region's sums are in the PDU rollups where they have the grouping.
@@ -465,22 +460,15 @@ class _Source:
                 (units[unit_id], tag), _Table(COUNT_COLUMNS, {filters.period: found})
             )
 
-    def _whole_units(self, level: str, team_ids: Collection[int]) -> dict[int, frozenset[int]]:
+    def _units_among(self, level: str, team_ids: Collection[int]) -> dict[int, frozenset[int]]:
         """The units of ``level`` (team, PDU, region) wholly among ``team_ids``: their teams."""
         if level == "team":
             return {t: frozenset({t}) for t in team_ids}
         pdus = self.pdus()
         if level == "pdu":
-            unit_of = pdus
-        else:
-            regions = self.regions()
-            unit_of = {t: regions[p] for t, p in pdus.items()}
-        teams: dict[int, set[int]] = {}
-        for team_id, unit_id in unit_of.items():
-            teams.setdefault(unit_id, set()).add(team_id)
-        wanted = set(team_ids)
-        touched = {unit_of[t] for t in wanted if t in unit_of}
-        return {u: frozenset(teams[u]) for u in touched if teams[u] <= wanted}
+            return _whole_units(pdus, team_ids)
+        regions = self.regions()
+        return _whole_units({t: regions[p] for t, p in pdus.items()}, team_ids)
 
     def _keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
         """The row keys of ``team_ids`` when they are whole units of ``grouping``, else None."""
