@@ -85,6 +85,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SERVICE_NAME": "Practice Learning",
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "practice-learning@justice.gov.uk"),
         "USERS_PER_PAGE": 25,
+        # A heatmap of more rows (every team or site in the country) is shown a page at a
+        # time; its downloads hold every row.
+        "HEATMAP_ROWS_PER_PAGE": 100,
         # Uploads (CSV imports, framework files) are small; refuse anything larger early.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # How many reverse proxies (load balancers) sit in front of the app; their

@@ -4,9 +4,10 @@ Every choice is a GET parameter, so a view can be bookmarked and shared:
 ``unit`` (``pdu-3``; empty: everything the reader looks after), ``grouping``,
 ``metric``, ``grade``, ``band``, ``period`` (``live`` or a quarter's snapshot),
 ``cycle`` (a learning-analysis cycle's id: the snapshot of the quarter it closed in, or
-live while it is open), ``sort`` (a skill slug or ``all``) and ``order`` (``asc`` or
-``desc``). A unit outside the reader's scope answers 404; any other value that is not
-one of the choices is named in an error summary and the page shows its default instead.
+live while it is open), ``sort`` (a skill slug or ``all``), ``order`` (``asc`` or
+``desc``) and ``page`` (of a table longer than a page). A unit outside the reader's
+scope answers 404; any other value that is not one of the choices is named in an error
+summary and the page shows its default instead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Role
@@ -27,6 +28,7 @@ from learning_app.analytics.heatmap import (
     METRICS,
     Filters,
     Heatmap,
+    Row,
     build_unit_heatmap,
     build_unit_heatmap_measures,
     priorities,
@@ -38,6 +40,7 @@ from learning_app.analytics.rollups import periods, quarter_end, quarter_of
 from learning_app.analytics.suppression import Figure, hide_complements, hide_small
 from learning_app.analytics.trends import CHART_HEIGHT, CHART_WIDTH, MARGIN, build_trend
 from learning_app.assessments.models import LearningCycle
+from learning_app.core.pagination import paginate_list
 from learning_app.core.policy import allow, spo_team_ids
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
@@ -335,10 +338,13 @@ def period_label(period: str) -> str:
 def heatmap():
     chosen = selection()
     result = build_selected_heatmap(chosen)
+    # Sorted as a whole first, so a page holds the next rows in that order.
+    rows = paginate_list(result.rows, current_app.config["HEATMAP_ROWS_PER_PAGE"])
     return render_template(
         "analytics/heatmap.html",
         chosen=chosen,
         heatmap=result,
+        rows=rows,
         priorities=priorities(result),
         groupings=GROUPINGS,
         metric_choices=[(m.key, m.label) for m in METRICS.values()],
@@ -350,21 +356,21 @@ def heatmap():
         unit_choices=_unit_choices(chosen),
         heat_level=heat_level,
         cell_text=cell_text,
-        drills=drill_queries(chosen, result),
+        drills=drill_queries(chosen, [*rows.items, result.total]),
         skill_urls={c.slug: url_for("analytics.skill", slug=c.slug) for c in result.columns},
         ALL=ALL,
     ), (400 if chosen.errors else 200)
 
 
-def drill_queries(chosen: Selection, result: Heatmap) -> dict[str, str]:
-    """The query string of the skill pages a row's cells lead to, by row key.
+def drill_queries(chosen: Selection, rows: list[Row]) -> dict[str, str]:
+    """The query string of the skill pages each of ``rows``' cells lead to, by row key.
 
     A row of a unit leads to that unit, of a grade or band to the view filtered by it,
     and the total to the view itself; a row with no such group (a site, no band) leads
     nowhere.
     """
     drills = {}
-    for row in [*result.rows, result.total]:
+    for row in rows:
         if row.unit_key:
             changes = {"unit": row.unit_key}
         elif chosen.grouping in ("grade", "band") and row.key not in (ALL, ""):

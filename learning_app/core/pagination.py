@@ -1,7 +1,8 @@
-"""Pagination of ``select()`` statements, shaped for the govukPagination macro."""
+"""Pagination of ``select()`` statements and of lists, shaped for the govukPagination macro."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,17 @@ def paginate(statement: Select, per_page: int, page: int | None = None) -> Page:
     page = page or page_number()
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     total = total or 0
-    last = max(1, -(-total // per_page))
-    page = min(page, last)
+    page = _within(page, total, per_page)
     items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def paginate_list(items: Sequence[Any], per_page: int, page: int | None = None) -> Page:
+    """A page of ``items``, already in order; a page past the last is the last."""
+    page = _within(page or page_number(), len(items), per_page)
+    return Page(list(items[(page - 1) * per_page : page * per_page]), page, per_page, len(items))
+
+
+def _within(page: int, total: int, per_page: int) -> int:
+    """``page``, or the last page of ``total`` items when it is past it."""
+    return min(page, max(1, -(-total // per_page)))

@@ -139,3 +139,53 @@ def test_a_cell_drills_down_to_the_skill_for_that_group(client, unit) -> None:
     assert "hidden to protect individuals" in hidden.text
     assert {r[1] for r in hidden.table_rows("#levels")} <= {"fewer than 5", "hidden", "0"}
     client.get_page("/analytics/skills/no-such-skill", status=404)
+
+
+@pytest.fixture
+def two_rows_a_page(app):
+    before = app.config["HEATMAP_ROWS_PER_PAGE"]
+    app.config["HEATMAP_ROWS_PER_PAGE"] = 2
+    yield
+    app.config["HEATMAP_ROWS_PER_PAGE"] = before
+
+
+def test_a_long_table_is_shown_a_page_at_a_time_in_the_order_chosen(
+    client, unit, two_rows_a_page
+) -> None:
+    client.sign_in(unit.leader.email)
+    query = f"sort={unit.skill}&order=asc"
+    whole = list(
+        csv.reader(io.StringIO(client.get(f"/analytics/heatmap.csv?{query}").text.lstrip("\ufeff")))
+    )[1:]
+    first = client.get_page(f"/analytics/?{query}")
+    # The first two rows in that order, and the total of everyone on every page.
+    assert [r[0] for r in screen(first)] == [whole[0][0], whole[1][0], "Everyone in view"]
+    assert "rows 1 to 2 of 3" in first.soup.select_one("#row-count").text
+    next_link = first.soup.select_one(".govuk-pagination__next a")["href"]
+    assert f"sort={unit.skill}" in next_link and "order=asc" in next_link
+    second = client.get_page(next_link)
+    assert [r[0] for r in screen(second)] == [whole[2][0], "Everyone in view"]
+    assert screen(second)[-1] == screen(first)[-1]
+    assert "rows 3 to 3 of 3" in second.soup.select_one("#row-count").text
+    # The downloads hold every row whichever page is open, and a page past the end is the last.
+    assert len(whole) == 4
+    assert [r[0] for r in screen(client.get_page(f"/analytics/?{query}&page=9"))] == [
+        whole[2][0],
+        "Everyone in view",
+    ]
+    assert (
+        client.get_page(f"/analytics/?{query}&page=x")
+        .soup.select_one(".govuk-pagination__item--current")
+        .get_text(strip=True)
+        == "1"
+    )
+    # Sorting again starts at the first page.
+    sort_link = second.soup.select_one("#heatmap thead a")["href"]
+    assert "page=" not in sort_link
+
+
+def test_a_table_that_fits_one_page_has_no_pagination(client, unit) -> None:
+    client.sign_in(unit.leader.email)
+    page = client.get_page("/analytics/")
+    assert len(screen(page)) == 4
+    assert not page.soup.select(".govuk-pagination") and not page.soup.select("#row-count")

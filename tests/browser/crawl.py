@@ -171,6 +171,7 @@ EXTRA_PAGES: dict[str, list[Entry]] = {
         "/oversight/pdu?unit=team-1",
         "/analytics/?grouping=grade&metric=below-target&sort=all",
         "/analytics/?unit=team-1&metric=observed",
+        "/analytics/?grouping=team&sort=all&page=2",
         "/analytics/trends?metric=below-target&skill=rosh-analysis",
         "/analytics/skills/rosh-analysis?unit=team-2",
         "/analytics/oversight/",

@@ -138,7 +138,8 @@ def live_server(
     from tests.conftest import make_test_app
 
     database_url = _browser_database_url(tmp_path_factory.mktemp("browser"))
-    app = make_test_app(database_url)
+    # A few rows a page, so the demo's heatmaps are paginated as the national ones are.
+    app = make_test_app(database_url, HEATMAP_ROWS_PER_PAGE=3)
     with app.app_context():
         upgrade()
     seed(app)
