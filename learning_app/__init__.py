@@ -48,10 +48,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
 
+    from learning_app.analytics.rollups import connect_signals as connect_rollups
     from learning_app.profiles.services import connect_signals
 
-    # Evidence services send a signal; stored profiles follow in the same transaction.
+    # Evidence services send a signal; stored profiles follow in the same transaction,
+    # and the analytics rollups follow moves in and out of a team's practitioners.
     connect_signals()
+    connect_rollups()
     _register_context(app)
     # Everything made so far (models, templates, the URL map) lives as long as the process.
     # Out of the collector's way, a request's full collections no longer walk it all again:

@@ -20,6 +20,7 @@ from learning_app.accounts.constants import Grade, Role
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.accounts.services import normalise_email, set_password
 from learning_app.core import audit
+from learning_app.core.events import practitioners_changed
 from learning_app.extensions import db
 from learning_app.org.models import Pdu, Region, Team
 from learning_app.org.services import move_to_team
@@ -214,6 +215,7 @@ def deactivate_user(actor: User, user: User) -> None:
     user.session_version += 1  # every signed-in session of theirs ends now
     audit.record(actor, "user.deactivate", user)
     db.session.flush()
+    _practitioners_changed(user)
 
 
 def reactivate_user(actor: User, user: User) -> None:
@@ -225,6 +227,7 @@ def reactivate_user(actor: User, user: User) -> None:
     user.locked_until = None
     audit.record(actor, "user.reactivate", user)
     db.session.flush()
+    _practitioners_changed(user)
 
 
 def reset_password(actor: User, user: User, password: str) -> None:
@@ -294,6 +297,8 @@ def add_role(actor: User, user: User, role: Role, scope: Scope | None) -> RoleAs
     db.session.flush()
     audit.record(actor, "user.role_add", user, detail=_role_detail(assignment))
     db.session.flush()
+    if role == Role.PRACTITIONER:
+        _practitioners_changed(user, practitioner=True)
     return assignment
 
 
@@ -313,6 +318,15 @@ def remove_role(actor: User, user: User, assignment: RoleAssignment) -> None:
     db.session.flush()
     audit.record(actor, "user.role_remove", user, detail=detail)
     db.session.flush()
+    if assignment.role == Role.PRACTITIONER:
+        _practitioners_changed(user, practitioner=True)
+
+
+def _practitioners_changed(user: User, practitioner: bool = False) -> None:
+    """Tell the analytics rollups that the practitioners of the user's team changed (when
+    the user is a practitioner, or ``practitioner``: the role itself changed)."""
+    if user.team_id is not None and (practitioner or user.has_role(Role.PRACTITIONER)):
+        practitioners_changed.send(user, team_ids=[user.team_id])
 
 
 def _role_detail(assignment: RoleAssignment) -> dict:

@@ -14,7 +14,9 @@ thousand.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from datetime import date
+
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learning_app.extensions import db
@@ -90,3 +92,32 @@ SUM_COLUMNS = (
     "level_3",
     "level_4",
 )
+
+
+class ModerationCell(db.Model):
+    """Each observer's ratings of one team's practitioners, by skill, over the moderation
+    window (``analytics.moderation``): the sum of the levels and how many there are.
+
+    The team is the practitioner's current one and only active practitioners count, as
+    everywhere on the oversight page. The rows are for the window that
+    ``ModerationWindow`` names; a reader for another window adds up the ratings instead.
+    """
+
+    __tablename__ = "analytics_moderation"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    observer_role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    level_sum: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+
+
+class ModerationWindow(db.Model):
+    """The first day of the window every ``ModerationCell`` row is for (one row, or none
+    before the rows were first written)."""
+
+    __tablename__ = "analytics_moderation_window"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    since: Mapped[date] = mapped_column(Date)

@@ -14,9 +14,10 @@ them. "Not applicable" answers and "not seen" ratings are left out of every rate
 - **Focus-campaign coverage**: each campaign whose unit holds one of the teams; the
   practitioners of those teams inside the campaign's unit, and how many of them had a
   shared observation during the campaign that was recorded for it or rated its skill.
-- **Observer moderation**: each observer's mean rating level over the last 12 months,
-  against the unit's mean for the same skills: every observer's ratings of a skill
-  averaged, then weighted by how many times this observer rated that skill.
+- **Observer moderation**: each observer's mean rating level this month and the 11
+  before it, against the unit's mean for the same skills: every observer's ratings of a
+  skill averaged, then weighted by how many times this observer rated that skill. The
+  sums are kept current by ``analytics.moderation``.
 
 Small groups (DESIGN.md section 9): a cycle or campaign row about fewer than 5
 practitioners shows "fewer than 5" and no numbers, and so does a quarter's rate for a
@@ -36,10 +37,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import RoleAssignment, User
+from learning_app.analytics.moderation import MONTHS, observer_means
 from learning_app.analytics.rollups import quarter_of
 from learning_app.analytics.suppression import THRESHOLD, Figure, hide_complements, hide_small
 from learning_app.assessments.models import LearningCycle
@@ -60,7 +62,7 @@ from learning_app.org.units import Unit
 
 QUARTERS = 8
 MANY_TEAMS = 100
-MODERATION_MONTHS = 12
+MODERATION_MONTHS = MONTHS
 SHARED = (ObservationStatus.SHARED.value, ObservationStatus.ACKNOWLEDGED.value)
 AUDIT_TYPES = (ObservationType.CASE_AUDIT, ObservationType.COURT_REPORT_QA)
 
@@ -597,61 +599,29 @@ class ObserverRow:
 
 
 def moderation_rows(team_ids: Collection[int], today: date) -> list[ObserverRow]:
-    """Each observer of the teams' practitioners in the last 12 months, by name."""
-    if not team_ids:
-        return []
-    # Each observer's sum and count of levels by skill, added up in the database.
-    rows = db.session.execute(
-        select(
-            Observation.observer_id,
-            Observation.observer_role,
-            ObservationRating.skill_id,
-            func.sum(ObservationRating.level),
-            func.count(),
-        )
-        .join(ObservationRating, ObservationRating.observation_id == Observation.id)
-        .where(
-            _of_practitioners(team_ids),
-            Observation.status.in_(SHARED),
-            Observation.observed_on >= months_before(today, MODERATION_MONTHS),
-            Observation.observed_on <= today,
-            ObservationRating.superseded.is_(False),
-            ObservationRating.level.is_not(None),
-        )
-        .group_by(Observation.observer_id, Observation.observer_role, ObservationRating.skill_id)
-        .order_by(Observation.observer_id, ObservationRating.skill_id, Observation.observer_role)
-    ).tuples()
-    skill_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    observer_skills: dict[int, dict[int, list[int]]] = defaultdict(
-        lambda: defaultdict(lambda: [0, 0])
-    )
-    roles: dict[int, str] = {}
-    for observer_id, role, skill_id, total, count in rows:
-        skill_sums[skill_id][0] += total
-        skill_sums[skill_id][1] += count
-        observer_skills[observer_id][skill_id][0] += total
-        observer_skills[observer_id][skill_id][1] += count
-        roles.setdefault(observer_id, role)
+    """Each observer of the teams' practitioners this month and the 11 before, by name.
+
+    An observer who rated in more than one role shows the one they rated most in."""
+    sums: dict[int, list[int | float]] = {}
+    roles: dict[int, tuple[int, str]] = {}
+    for observer_id, role, ratings, total, expected in observer_means(team_ids, today):
+        have = sums.setdefault(observer_id, [0, 0, 0.0])
+        have[0] += int(ratings)
+        have[1] += int(total)
+        have[2] += float(expected)
+        roles[observer_id] = max(roles.get(observer_id, (0, "")), (ratings, role))
     names = dict(
-        db.session.execute(
-            select(User.id, User.name).where(User.id.in_(list(observer_skills)))
-        ).all()
+        db.session.execute(select(User.id, User.name).where(User.id.in_(list(sums)))).all()
     )
-    result = []
-    for observer_id, by_skill in observer_skills.items():
-        n = sum(count for _total, count in by_skill.values())
-        own = sum(total for total, _count in by_skill.values()) / n
-        unit = sum(
-            count * skill_sums[s][0] / skill_sums[s][1] for s, (_t, count) in by_skill.items()
+    result = [
+        ObserverRow(
+            observer_id,
+            names.get(observer_id, ""),
+            roles[observer_id][1].upper(),
+            n,
+            total / n,
+            expected / n,
         )
-        result.append(
-            ObserverRow(
-                observer_id,
-                names.get(observer_id, ""),
-                roles[observer_id].upper(),
-                n,
-                own,
-                unit / n,
-            )
-        )
+        for observer_id, (n, total, expected) in sums.items()
+    ]
     return sorted(result, key=lambda r: (r.name, r.observer_id))

@@ -23,6 +23,7 @@ from learning_app.analytics.feedback import (
     feedback_table,
     withheld,
 )
+from learning_app.analytics.moderation import window_start
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
@@ -68,7 +69,8 @@ def oversight_of(selection: UnitSelection, today: date) -> Oversight:
 @allow(*READERS)
 def index():
     selection = unit_selection(*READERS)
-    figures = oversight_of(selection, london_today())
+    today = london_today()
+    figures = oversight_of(selection, today)
     return render_template(
         "analytics/oversight.html",
         audits=figures.audits,
@@ -78,6 +80,7 @@ def index():
         discussions=figures.discussions,
         feedback=figures.feedback,
         moderation_months=oversight.MODERATION_MONTHS,
+        moderation_since=window_start(today),
         feedback_months=FEEDBACK_MONTHS,
         feedback_word=withheld,
         **selection.template_values(),

@@ -2,9 +2,11 @@
 
 ``refresh_pdu`` recomputes the live rows of one PDU from its practitioners' profiles
 (the team rows, then the PDU's rows added up from them):
-it runs in the transaction that changed a profile (through ``evidence_changed``), so a
-heatmap shows an observation the moment it is saved. The PDU's row is locked first on
-PostgreSQL, so two changes in one PDU queue rather than race. ``refresh_all`` does every
+it runs in the transaction that changed a profile (through ``evidence_changed``), or who
+a team's practitioners are (``practitioners_changed``), so a heatmap shows an observation
+or a move the moment it is saved; so do the moderation rows (``analytics.moderation``).
+The PDU's row is locked first on PostgreSQL, so two changes in one PDU queue rather than
+race. ``refresh_all`` does every
 PDU, after the nightly profile rebuild (experience bands and decay move numbers with
 time). ``take_snapshot`` copies the live rows into the current quarter's period, and
 adds up its PDU rows from the team rows it copied.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -24,7 +26,9 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from learning_app.accounts.constants import Role, experience_band
 from learning_app.accounts.models import RoleAssignment, User
+from learning_app.analytics import moderation
 from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
+from learning_app.core.events import practitioners_changed
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.org.models import Pdu, Team
@@ -160,22 +164,48 @@ def _add_up_pdus(period: str, pdu_id: int | None = None) -> None:
 
 
 def refresh_all(today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Recompute the live rows of every PDU; ``progress`` is called after each PDU."""
+    """Recompute the live rows of every PDU (``progress`` is called after each PDU), then
+    every moderation row; return how many live rows there are."""
     total = 0
     for pdu_id in db.session.scalars(select(Pdu.id).order_by(Pdu.id)).all():
         total += refresh_pdu(pdu_id, today)
         if progress is not None:
             progress(pdu_id)
+    moderation.refresh_all(today)
     return total
 
 
 def refresh_for_practitioner(practitioner: User, today: date | None = None) -> None:
-    """Bring the live rows of the practitioner's PDU up to date (no team: nothing)."""
+    """Bring the live rows of the practitioner's PDU, and the moderation rows of their
+    team, up to date (no team: nothing)."""
     if practitioner.team_id is None:
         return
-    pdu_id = db.session.scalar(select(Team.pdu_id).where(Team.id == practitioner.team_id))
-    if pdu_id is not None:
+    refresh_teams({practitioner.team_id}, today)
+
+
+def refresh_teams(team_ids: Collection[int], today: date | None = None) -> None:
+    """Bring the live rows of the teams' PDUs, and the teams' moderation rows, up to date:
+    after their practitioners' evidence changed, or who their practitioners are."""
+    ids = sorted({t for t in team_ids if t is not None})
+    if not ids:
+        return
+    for pdu_id in db.session.scalars(
+        select(Team.pdu_id).where(Team.id.in_(ids)).distinct().order_by(Team.pdu_id)
+    ):
         refresh_pdu(pdu_id, today)
+    moderation.refresh_teams(ids)
+
+
+def handle_practitioners_changed(
+    sender: Any, team_ids: Collection[int | None] = (), **_kw: Any
+) -> None:
+    """``practitioners_changed``: the teams whose practitioners changed, in that transaction."""
+    refresh_teams([t for t in team_ids if t is not None])
+
+
+def connect_signals() -> None:
+    """Subscribe the rollups to ``practitioners_changed``. Safe to call more than once."""
+    practitioners_changed.connect(handle_practitioners_changed)
 
 
 def take_snapshot(today: date | None = None) -> tuple[str, int]:

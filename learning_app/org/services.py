@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.core import audit
+from learning_app.core.events import practitioners_changed
 from learning_app.extensions import db
 from learning_app.org import queries
 from learning_app.org.models import Pdu, Region, Team, TeamMembership
@@ -51,8 +52,9 @@ def move_to_team(
     the team they are already in changes nothing.
     A move dated before the open membership started raises ``TeamMoveError``.
 
-    Writes a ``user.team_move`` audit event unless ``audit_event`` is false (callers
-    that record the change in their own event, such as user creation, turn it off).
+    Writes a ``user.team_move`` audit event, and sends ``practitioners_changed`` for a
+    practitioner, unless ``audit_event`` is false (user creation turns it off: it records
+    the change in its own event, and a new user has no evidence to count yet).
     Returns the open membership after the move. Flushes, never commits.
     """
     current = current_membership(user)
@@ -93,6 +95,8 @@ def move_to_team(
             },
         )
     db.session.flush()
+    if audit_event and user.has_role(Role.PRACTITIONER):
+        practitioners_changed.send(user, team_ids=[previous_team_id, user.team_id])
     return membership
 
 

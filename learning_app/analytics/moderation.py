@@ -1,0 +1,170 @@
+"""Observer moderation's sums, kept current in ``ModerationCell`` rows.
+
+The window is this month and the eleven before it: from the first day of the month
+eleven months before today's. It moves only when a month begins, so its sums can be
+kept, per practitioner's team, observer and skill, and a national oversight page adds
+up tens of thousands of rows rather than a year of ratings:
+
+- ``refresh_teams`` rewrites some teams' rows in the transaction that changed them: an
+  observation shared or amended (``evidence_changed``), a practitioner moved,
+  deactivated, reactivated, or given or losing the practitioner role
+  (``practitioners_changed``);
+- ``refresh_all`` rewrites every row for today's window and records that window
+  (``ModerationWindow``); it runs with the other rollups, nightly and in
+  ``flask analytics refresh``.
+
+``observer_means`` reads the rows when they are for the window asked about and for
+today; otherwise (a past date, or a new month before the rows were rewritten for it) it
+adds up the ratings themselves, so the figures are the same either way.
+
+Nothing here commits: callers own the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from sqlalchemy import Float, Select, cast, delete, func, insert, select
+
+from learning_app.accounts.constants import Role
+from learning_app.accounts.models import RoleAssignment, User
+from learning_app.analytics.models import ModerationCell, ModerationWindow
+from learning_app.core.time import london_today
+from learning_app.extensions import db
+from learning_app.observations.models import Observation, ObservationRating, ObservationStatus
+from learning_app.org.models import Team
+
+MONTHS = 12
+SHARED = (ObservationStatus.SHARED.value, ObservationStatus.ACKNOWLEDGED.value)
+
+
+def window_start(today: date) -> date:
+    """The first day of the moderation window that holds ``today``."""
+    index = today.year * 12 + today.month - 1 - (MONTHS - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _ratings(team_ids: Collection[int] | None, since: date, until: date | None = None) -> Select:
+    """(team, observer, observer's role, skill, sum of levels, ratings) of the current,
+    rated levels in the shared observations since ``since`` (to ``until``) of the active
+    practitioners of ``team_ids`` (None: of every team)."""
+    is_practitioner = select(RoleAssignment.id).where(
+        RoleAssignment.user_id == User.id, RoleAssignment.role == Role.PRACTITIONER.value
+    )
+    keys = (User.team_id, Observation.observer_id, Observation.observer_role)
+    statement = (
+        select(*keys, ObservationRating.skill_id)
+        .add_columns(
+            func.sum(ObservationRating.level).label("level_sum"), func.count().label("ratings")
+        )
+        .select_from(Observation)
+        .join(User, User.id == Observation.practitioner_id)
+        .join(ObservationRating, ObservationRating.observation_id == Observation.id)
+        .where(
+            User.active.is_(True),
+            User.team_id.is_not(None),
+            is_practitioner.exists(),
+            Observation.status.in_(SHARED),
+            Observation.observed_on >= since,
+            ObservationRating.superseded.is_(False),
+            ObservationRating.level.is_not(None),
+        )
+        .group_by(*keys, ObservationRating.skill_id)
+    )
+    if team_ids is not None:
+        statement = statement.where(User.team_id.in_(sorted(team_ids)))
+    if until is not None:
+        statement = statement.where(Observation.observed_on <= until)
+    return statement
+
+
+def _kept_window() -> date | None:
+    return db.session.scalar(select(ModerationWindow.since).where(ModerationWindow.id == 1))
+
+
+def observer_means(
+    team_ids: Collection[int], today: date
+) -> list[tuple[int, str, int, int, float]]:
+    """(observer, observer's role, ratings, sum of their levels, sum of the unit's mean
+    level of the skill of each rating) over the window to ``today``, of the observations
+    of the active practitioners of ``team_ids``: one row per observer and role.
+
+    The unit's mean of a skill is every observer's ratings of it averaged, so the last
+    sum over the ratings is what this observer's mean would be had each rating been the
+    unit's mean for its skill. Worked out in the database from the observer, role and
+    skill sums.
+    """
+    if not team_ids:
+        return []
+    by_skill = _by_skill(team_ids, today)
+    per_skill = {"partition_by": by_skill.c.skill_id}
+    skill_mean = cast(func.sum(by_skill.c.level_sum).over(**per_skill), Float) / func.sum(
+        by_skill.c.ratings
+    ).over(**per_skill)
+    weighted = select(by_skill, (by_skill.c.ratings * skill_mean).label("expected")).subquery()
+    keys = (weighted.c.observer_id, weighted.c.observer_role)
+    statement = select(
+        *keys,
+        func.sum(weighted.c.ratings),
+        func.sum(weighted.c.level_sum),
+        func.sum(weighted.c.expected),
+    ).group_by(*keys)
+    return [tuple(r) for r in db.session.execute(statement)]
+
+
+def _by_skill(team_ids: Collection[int], today: date):
+    """(observer_id, observer_role, skill_id, level_sum, ratings) of ``observer_means``,
+    from the kept rows when they are for this window and today, else from the ratings."""
+    since = window_start(today)
+    if today < london_today() or _kept_window() != since:
+        ratings = _ratings(team_ids, since, today).subquery()
+        columns = ratings.c
+        where = []
+    else:
+        columns = ModerationCell.__table__.c
+        where = [ModerationCell.team_id.in_(sorted(team_ids))]
+    keys = (columns.observer_id, columns.observer_role, columns.skill_id)
+    return (
+        select(
+            *keys,
+            func.sum(columns.level_sum).label("level_sum"),
+            func.sum(columns.ratings).label("ratings"),
+        )
+        .where(*where)
+        .group_by(*keys)
+        .subquery()
+    )
+
+
+_COLUMNS = ["team_id", "observer_id", "observer_role", "skill_id", "level_sum", "ratings"]
+
+
+def refresh_teams(team_ids: Collection[int]) -> None:
+    """Rewrite the rows of ``team_ids``, if the rows are kept for this month's window.
+
+    The teams' rows are locked first on PostgreSQL, so two changes to one team queue."""
+    since = _kept_window()
+    if not team_ids or since is None or since != window_start(london_today()):
+        return
+    ids = sorted(team_ids)
+    db.session.execute(select(Team.id).where(Team.id.in_(ids)).order_by(Team.id).with_for_update())
+    db.session.execute(
+        delete(ModerationCell)
+        .where(ModerationCell.team_id.in_(ids))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(insert(ModerationCell).from_select(_COLUMNS, _ratings(ids, since)))
+
+
+def refresh_all(today: date | None = None) -> None:
+    """Rewrite every row for the window holding ``today`` (default: today in London)."""
+    since = window_start(today or london_today())
+    db.session.execute(delete(ModerationCell).execution_options(synchronize_session=False))
+    db.session.execute(insert(ModerationCell).from_select(_COLUMNS, _ratings(None, since)))
+    window = db.session.get(ModerationWindow, 1)
+    if window is None:
+        db.session.add(ModerationWindow(id=1, since=since))
+    else:
+        window.since = since
+    db.session.flush()
