@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     false,
+    select,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -134,3 +135,12 @@ class RoleAssignment(TimestampMixin, db.Model):
         if scope is None:
             return "Whole service" if self.role == Role.ADMIN else "Own records"
         return scope.label
+
+
+def holds_role(role: Role):
+    """A condition on ``User`` in a query: the user holds ``role``, in any scope."""
+    return (
+        select(RoleAssignment.id)
+        .where(RoleAssignment.user_id == User.id, RoleAssignment.role == Role(role).value)
+        .exists()
+    )

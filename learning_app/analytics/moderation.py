@@ -28,7 +28,7 @@ from datetime import date
 from sqlalchemy import Float, Select, cast, delete, func, insert, select
 
 from learning_app.accounts.constants import Role
-from learning_app.accounts.models import RoleAssignment, User
+from learning_app.accounts.models import User, holds_role
 from learning_app.analytics.models import ModerationCell, ModerationWindow
 from learning_app.core.time import london_today
 from learning_app.extensions import db
@@ -49,9 +49,7 @@ def _ratings(team_ids: Collection[int] | None, since: date, until: date | None =
     """(team, observer, observer's role, skill, sum of levels, ratings) of the current,
     rated levels in the shared observations since ``since`` (to ``until``) of the active
     practitioners of ``team_ids`` (None: of every team)."""
-    is_practitioner = select(RoleAssignment.id).where(
-        RoleAssignment.user_id == User.id, RoleAssignment.role == Role.PRACTITIONER.value
-    )
+    is_practitioner = holds_role(Role.PRACTITIONER)
     keys = (User.team_id, Observation.observer_id, Observation.observer_role)
     statement = (
         select(*keys, ObservationRating.skill_id)
@@ -64,7 +62,7 @@ def _ratings(team_ids: Collection[int] | None, since: date, until: date | None =
         .where(
             User.active.is_(True),
             User.team_id.is_not(None),
-            is_practitioner.exists(),
+            is_practitioner,
             Observation.status.in_(SHARED),
             Observation.observed_on >= since,
             ObservationRating.superseded.is_(False),

@@ -40,7 +40,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from learning_app.accounts.constants import Role
-from learning_app.accounts.models import RoleAssignment, User
+from learning_app.accounts.models import User, holds_role
 from learning_app.analytics.moderation import MONTHS, observer_means
 from learning_app.analytics.rollups import quarter_of
 from learning_app.analytics.suppression import THRESHOLD, Figure, hide_complements, hide_small
@@ -145,11 +145,9 @@ def _practitioner_ids(team_ids: Collection[int], today: date) -> dict[int, int]:
 
 def _practitioners(team_ids: Collection[int]):
     """(id, team id) of the active practitioners of ``team_ids``, as in ``practitioners_in``."""
-    is_practitioner = select(RoleAssignment.id).where(
-        RoleAssignment.user_id == User.id, RoleAssignment.role == Role.PRACTITIONER.value
-    )
+    is_practitioner = holds_role(Role.PRACTITIONER)
     return select(User.id, User.team_id).where(
-        User.active.is_(True), User.team_id.in_(list(team_ids)), is_practitioner.exists()
+        User.active.is_(True), User.team_id.in_(list(team_ids)), is_practitioner
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning_app.accounts.constants import Role
-from learning_app.accounts.models import RoleAssignment, User
+from learning_app.accounts.models import User, holds_role
 from learning_app.core.policy import can_record_evidence_for, qdo_pdu_ids, spo_team_ids
 from learning_app.extensions import db
 from learning_app.framework.models import FrameworkVersion, Skill
@@ -92,14 +92,7 @@ def practitioners_in_scope(actor: User) -> list[User]:
     pdu_ids = qdo_pdu_ids(actor)
     if not team_ids and not pdu_ids:
         return []
-    is_practitioner = (
-        select(RoleAssignment.id)
-        .where(
-            RoleAssignment.user_id == User.id,
-            RoleAssignment.role == Role.PRACTITIONER.value,
-        )
-        .exists()
-    )
+    is_practitioner = holds_role(Role.PRACTITIONER)
     candidates = db.session.scalars(
         select(User)
         .join(Team, User.team_id == Team.id)

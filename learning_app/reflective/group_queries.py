@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning_app.accounts.constants import Role
-from learning_app.accounts.models import RoleAssignment, User
+from learning_app.accounts.models import User, holds_role
 from learning_app.core.policy import spo_team_ids, unit_ids
 from learning_app.core.time import aware
 from learning_app.extensions import db
@@ -87,9 +87,7 @@ def candidates(session: GroupSession) -> list[Candidate]:
     teams = scope_team_ids(session.facilitator, session.pdu_id)
     if not teams or not session.theme_skills:
         return []
-    is_practitioner = exists().where(
-        RoleAssignment.user_id == User.id, RoleAssignment.role == Role.PRACTITIONER.value
-    )
+    is_practitioner = holds_role(Role.PRACTITIONER)
     rows = db.session.execute(
         select(User, SkillProfileRecord)
         .join(SkillProfileRecord, SkillProfileRecord.practitioner_id == User.id)

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import case, func, select
 
 from learning_app.accounts.constants import Band, Role, experience_band
-from learning_app.accounts.models import RoleAssignment, User
+from learning_app.accounts.models import User, holds_role
 from learning_app.core.time import LONDON, london
 from learning_app.extensions import db
 from learning_app.reflective.models import (
@@ -151,11 +151,7 @@ def practitioners_of(team_ids: Collection[int], today: date, rules: Rules) -> li
     """Active practitioners of ``team_ids`` with their last signed discussion: one query."""
     if not team_ids:
         return []
-    is_practitioner = (
-        select(RoleAssignment.id)
-        .where(RoleAssignment.user_id == User.id, RoleAssignment.role == Role.PRACTITIONER.value)
-        .exists()
-    )
+    is_practitioner = holds_role(Role.PRACTITIONER)
     last_signed = (
         select(
             Discussion.practitioner_id.label("practitioner_id"),
