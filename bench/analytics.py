@@ -55,7 +55,8 @@ from learning_app.analytics.models import (  # noqa: E402
     AnalyticsCell,
     AnalyticsPduCell,
 )
-from learning_app.analytics.rollups import periods, quarter_of, take_snapshot  # noqa: E402
+from learning_app.analytics.quarters import quarter_of  # noqa: E402
+from learning_app.analytics.rollups import periods, take_snapshot  # noqa: E402
 from learning_app.assessments.models import SelfRating  # noqa: E402
 from learning_app.core.time import london_today  # noqa: E402
 from learning_app.extensions import db  # noqa: E402

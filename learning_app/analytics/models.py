@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learning_app.extensions import db
@@ -100,7 +100,7 @@ class ModerationCell(db.Model):
 
     The team is the practitioner's current one and only active practitioners count, as
     everywhere on the oversight page. The rows are for the window that
-    ``ModerationWindow`` names; a reader for another window adds up the ratings instead.
+    ``KeptSums`` names; a reader for another window adds up the ratings instead.
     """
 
     __tablename__ = "analytics_moderation"
@@ -113,11 +113,34 @@ class ModerationCell(db.Model):
     ratings: Mapped[int] = mapped_column(Integer)
 
 
-class ModerationWindow(db.Model):
-    """The first day of the window every ``ModerationCell`` row is for (one row, or none
-    before the rows were first written)."""
+class AuditCell(db.Model):
+    """One team's case-audit figures for a quarter (``analytics.audits``): for each kind of
+    audit, how many there were (``question_key`` empty), and for each question the "yes"
+    and the yes-or-no answers and how many practitioners gave them.
 
-    __tablename__ = "analytics_moderation_window"
+    The team is the practitioner's current one and only active practitioners count, as
+    everywhere on the oversight page.
+    """
+
+    __tablename__ = "analytics_audit_cells"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    audits: Mapped[int] = mapped_column(Integer)
+    yes: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    people: Mapped[int] = mapped_column(Integer)
+
+
+class KeptSums(db.Model):
+    """What the kept sums are for (one row, or none before they were first written): the
+    first day of the moderation window of every ``ModerationCell``, and whether the
+    ``AuditCell`` rows have been written for every team."""
+
+    __tablename__ = "analytics_kept_sums"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    since: Mapped[date] = mapped_column(Date)
+    moderation_since: Mapped[date | None] = mapped_column(Date)
+    audits: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -10,7 +10,7 @@ up tens of thousands of rows rather than a year of ratings:
   deactivated, reactivated, or given or losing the practitioner role
   (``practitioners_changed``);
 - ``refresh_all`` rewrites every row for today's window and records that window
-  (``ModerationWindow``); it runs with the other rollups, nightly and in
+  (``KeptSums``); it runs with the other rollups, nightly and in
   ``flask analytics refresh``.
 
 ``observer_means`` reads the rows when they are for the window asked about and for
@@ -29,7 +29,7 @@ from sqlalchemy import Float, Select, cast, delete, func, insert, select
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User, holds_role
-from learning_app.analytics.models import ModerationCell, ModerationWindow
+from learning_app.analytics.models import KeptSums, ModerationCell
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.observations.models import Observation, ObservationRating, ObservationStatus
@@ -78,7 +78,7 @@ def _ratings(team_ids: Collection[int] | None, since: date, until: date | None =
 
 
 def _kept_window() -> date | None:
-    return db.session.scalar(select(ModerationWindow.since).where(ModerationWindow.id == 1))
+    return db.session.scalar(select(KeptSums.moderation_since).where(KeptSums.id == 1))
 
 
 def observer_means(
@@ -160,9 +160,9 @@ def refresh_all(today: date | None = None) -> None:
     since = window_start(today or london_today())
     db.session.execute(delete(ModerationCell).execution_options(synchronize_session=False))
     db.session.execute(insert(ModerationCell).from_select(_COLUMNS, _ratings(None, since)))
-    window = db.session.get(ModerationWindow, 1)
+    window = db.session.get(KeptSums, 1)
     if window is None:
-        db.session.add(ModerationWindow(id=1, since=since))
+        db.session.add(KeptSums(id=1, moderation_since=since))
     else:
-        window.since = since
+        window.moderation_since = since
     db.session.flush()

@@ -8,7 +8,8 @@ them. "Not applicable" answers and "not seen" ratings are left out of every rate
 - **Case-audit rates**: case record audits and court report checks of those practitioners,
   by quarter of ``observed_on`` (the last eight, this one included): how many, and the
   share of "yes" among yes and no answers to each question the inspectorate has published
-  a baseline for (``BASELINES``, from DOMAIN.md (f)).
+  a baseline for (``BASELINES``, from DOMAIN.md (f)). The figures per team and quarter
+  are kept current by ``analytics.audits``.
 - **Cycle completion**: each learning-analysis cycle whose unit holds one of the teams;
   the practitioners of those teams inside the cycle's unit, and how many submitted.
 - **Focus-campaign coverage**: each campaign whose unit holds one of the teams; the
@@ -41,30 +42,29 @@ from sqlalchemy import or_, select
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User, holds_role
+from learning_app.analytics import audits
+from learning_app.analytics.audits import quarters_to
 from learning_app.analytics.moderation import MONTHS, observer_means
-from learning_app.analytics.rollups import quarter_of
 from learning_app.analytics.suppression import THRESHOLD, Figure, hide_complements, hide_small
 from learning_app.assessments.models import LearningCycle
 from learning_app.assessments.queries import cycle_completion
 from learning_app.extensions import db
 from learning_app.framework.models import Skill
 from learning_app.observations.models import (
-    AuditAnswer,
     FocusCampaign,
     Observation,
     ObservationRating,
-    ObservationStatus,
     ObservationType,
 )
 from learning_app.observations.questions import questions_for
 from learning_app.org.models import Pdu, Region, Team
 from learning_app.org.units import Unit
 
-QUARTERS = 8
+QUARTERS = audits.QUARTERS
 MANY_TEAMS = 100
 MODERATION_MONTHS = MONTHS
-SHARED = (ObservationStatus.SHARED.value, ObservationStatus.ACKNOWLEDGED.value)
-AUDIT_TYPES = (ObservationType.CASE_AUDIT, ObservationType.COURT_REPORT_QA)
+SHARED = audits.SHARED
+AUDIT_TYPES = audits.AUDIT_TYPES
 
 
 @dataclass(frozen=True)
@@ -115,12 +115,6 @@ def percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def quarters_to(today: date, count: int = QUARTERS) -> list[str]:
-    """The ``count`` quarters ending with the one holding ``today``, oldest first."""
-    index = today.year * 4 + (today.month - 1) // 3
-    return [f"{i // 4}-Q{i % 4 + 1}" for i in range(index - count + 1, index + 1)]
-
-
 def months_before(today: date, months: int) -> date:
     """The same day ``months`` earlier (the month's last day when it is shorter)."""
     index = today.year * 12 + today.month - 1 - months
@@ -149,20 +143,6 @@ def _practitioners(team_ids: Collection[int]):
     return select(User.id, User.team_id).where(
         User.active.is_(True), User.team_id.in_(list(team_ids)), is_practitioner
     )
-
-
-# Named one by one up to this many: the planner then sees how few observations they have
-# (as a subquery it guesses a hundred times more, and reads every rating).
-NAMED_PRACTITIONERS = 2000
-
-
-def _of_practitioners(team_ids: Collection[int]):
-    """Observations of the active practitioners of ``team_ids``."""
-    people = _practitioners(team_ids).with_only_columns(User.id)
-    ids = list(db.session.scalars(people.limit(NAMED_PRACTITIONERS + 1)))
-    if len(ids) <= NAMED_PRACTITIONERS:
-        return Observation.practitioner_id.in_(ids)
-    return Observation.practitioner_id.in_(people)
 
 
 # Small groups -----------------------------------------------------------------------------
@@ -327,65 +307,28 @@ def audit_rates(team_ids: Collection[int], today: date) -> list[AuditRates]:
     small group elsewhere (it weighs every team of the regions holding ``team_ids``).
     """
     quarters = quarters_to(today)
-    people = _practitioner_ids(team_ids, today)
-    first_day = _quarter_start(quarters[0])
-    observations: list[tuple[int, str, date]] = []
-    answers: list[tuple[str, str, int, date]] = []
-    groups = SmallGroups.of_regions(team_ids) if people else None
-    everyone: dict[int, int] = {}
-    if people and groups is not None:
-        everyone = _practitioner_ids(groups.places, today)
-        in_window = (
-            Observation.type.in_([t.value for t in AUDIT_TYPES]),
-            Observation.status.in_(SHARED),
-            Observation.observed_on >= first_day,
-            Observation.observed_on <= today,
-        )
-        observations = [
-            tuple(row)
-            for row in db.session.execute(
-                select(Observation.id, Observation.type, Observation.observed_on).where(
-                    Observation.practitioner_id.in_(list(people)), *in_window
-                )
-            )
-        ]
-        answers = [
-            tuple(row)
-            for row in db.session.execute(
-                select(
-                    AuditAnswer.question_key,
-                    AuditAnswer.answer,
-                    Observation.practitioner_id,
-                    Observation.observed_on,
-                )
-                .join(Observation, Observation.id == AuditAnswer.observation_id)
-                .where(
-                    Observation.practitioner_id.in_(list(everyone)),
-                    *in_window,
-                    AuditAnswer.superseded.is_(False),
-                    AuditAnswer.answer.in_(("yes", "no")),
-                )
-            )
-        ]
+    groups = SmallGroups.of_regions(team_ids) if team_ids else None
+    found = audits.cells(groups.places, today) if groups is not None else {}
+    wanted = set(team_ids)
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for _oid, kind, day in observations:
-        counts[(kind, quarter_of(day))] += 1
     tallies: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     # Who answered, team by team: the people each rate is about.
-    answering: dict[tuple[str, str], dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for key, answer, practitioner_id, day in answers:
-        quarter = quarter_of(day)
-        answering[(key, quarter)][everyone[practitioner_id]].add(practitioner_id)
-        if practitioner_id in people:
+    answering: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    for (team_id, quarter, kind, key), (done, yes, answered, people) in found.items():
+        if key == audits.AUDITS:
+            if team_id in wanted:
+                counts[(kind, quarter)] += done
+            continue
+        answering[(key, quarter)][team_id] = people
+        if team_id in wanted:
             tally = tallies[(key, quarter)]
-            tally[0] += answer == "yes"
-            tally[1] += 1
+            tally[0] += yes
+            tally[1] += answered
 
     def rate(key: str, quarter: str) -> Rate:
         yes, answered = tallies.get((key, quarter), (0, 0))
         if answered and groups is not None:
-            per_team = {t: len(ids) for t, ids in answering[(key, quarter)].items()}
-            figure = groups.figure(per_team, team_ids)
+            figure = groups.figure(answering[(key, quarter)], team_ids)
             if figure.hidden:
                 return Rate(None, None, figure.reason)
         return Rate(yes, answered)
@@ -403,11 +346,6 @@ def audit_rates(team_ids: Collection[int], today: date) -> list[AuditRates]:
             )
         )
     return result
-
-
-def _quarter_start(period: str) -> date:
-    year, quarter = int(period[:4]), int(period[-1])
-    return date(year, 3 * quarter - 2, 1)
 
 
 # 2. Cycle completion ----------------------------------------------------------------------

@@ -27,8 +27,8 @@ from learning_app.analytics.moderation import window_start
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
-from learning_app.org.units import UnitSelection, unit_scope, unit_selection
-from learning_app.reflective.oversight import Figures, unit_overview
+from learning_app.org.units import UnitSelection, scope_team_ids, unit_selection
+from learning_app.reflective.oversight import Figures, unit_figures
 
 READERS = (Role.LD_LEAD, Role.LEADER)
 
@@ -50,11 +50,10 @@ class Oversight:
 
 def oversight_of(selection: UnitSelection, today: date) -> Oversight:
     team_ids = selection.team_ids
-    led = unit_scope(current_actor(), Role.LEADER)
     discussions = None
-    if team_ids and team_ids <= led.team_ids():
+    if team_ids and team_ids <= scope_team_ids(current_actor(), Role.LEADER):
         teams = [t for t in selection.scope.teams if t.id in team_ids]
-        discussions = unit_overview(teams, today).total
+        discussions = unit_figures(teams, today)
     return Oversight(
         audits=oversight.audit_rates(team_ids, today),
         cycles=oversight.cycle_rows(team_ids),

@@ -4,9 +4,9 @@
 (the team rows, then the PDU's rows added up from them):
 it runs in the transaction that changed a profile (through ``evidence_changed``), or who
 a team's practitioners are (``practitioners_changed``), so a heatmap shows an observation
-or a move the moment it is saved; so do the moderation rows (``analytics.moderation``).
-The PDU's row is locked first on PostgreSQL, so two changes in one PDU queue rather than
-race. ``refresh_all`` does every
+or a move the moment it is saved; so do the moderation and case-audit rows
+(``analytics.moderation``, ``analytics.audits``). The PDU's row is locked first on
+PostgreSQL, so two changes in one PDU queue rather than race. ``refresh_all`` does every
 PDU, after the nightly profile rebuild (experience bands and decay move numbers with
 time). ``take_snapshot`` copies the live rows into the current quarter's period, and
 adds up its PDU rows from the team rows it copied.
@@ -26,26 +26,14 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from learning_app.accounts.constants import Role, experience_band
 from learning_app.accounts.models import RoleAssignment, User
-from learning_app.analytics import moderation
+from learning_app.analytics import audits, moderation
 from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
+from learning_app.analytics.quarters import quarter_of
 from learning_app.core.events import practitioners_changed
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.org.models import Pdu, Team
 from learning_app.profiles.models import SkillProfileRecord
-
-
-def quarter_of(day: date) -> str:
-    """The period name of the quarter holding ``day``: ``2026-Q4``."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def quarter_end(period: str) -> date:
-    """The last day of a quarter period (``2026-Q4`` ends on 31 December 2026)."""
-    year, quarter = int(period[:4]), int(period[-1])
-    if quarter == 4:
-        return date(year, 12, 31)
-    return date.fromordinal(date(year, quarter * 3 + 1, 1).toordinal() - 1)
 
 
 def _level_bucket(level: float) -> int:
@@ -165,13 +153,14 @@ def _add_up_pdus(period: str, pdu_id: int | None = None) -> None:
 
 def refresh_all(today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
     """Recompute the live rows of every PDU (``progress`` is called after each PDU), then
-    every moderation row; return how many live rows there are."""
+    every moderation and case-audit row; return how many live rows there are."""
     total = 0
     for pdu_id in db.session.scalars(select(Pdu.id).order_by(Pdu.id)).all():
         total += refresh_pdu(pdu_id, today)
         if progress is not None:
             progress(pdu_id)
     moderation.refresh_all(today)
+    audits.refresh_all(today)
     return total
 
 
@@ -184,8 +173,8 @@ def refresh_for_practitioner(practitioner: User, today: date | None = None) -> N
 
 
 def refresh_teams(team_ids: Collection[int], today: date | None = None) -> None:
-    """Bring the live rows of the teams' PDUs, and the teams' moderation rows, up to date:
-    after their practitioners' evidence changed, or who their practitioners are."""
+    """Bring the live rows of the teams' PDUs, and the teams' moderation and case-audit
+    rows, up to date: after their practitioners' evidence changed, or who they are."""
     ids = sorted({t for t in team_ids if t is not None})
     if not ids:
         return
@@ -194,6 +183,7 @@ def refresh_teams(team_ids: Collection[int], today: date | None = None) -> None:
     ):
         refresh_pdu(pdu_id, today)
     moderation.refresh_teams(ids)
+    audits.refresh_teams(ids)
 
 
 def handle_practitioners_changed(

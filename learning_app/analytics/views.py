@@ -36,7 +36,8 @@ from learning_app.analytics.heatmap import (
 )
 from learning_app.analytics.models import LIVE
 from learning_app.analytics.oversight import cycles_covering
-from learning_app.analytics.rollups import periods, quarter_end, quarter_of
+from learning_app.analytics.quarters import quarter_end, quarter_of
+from learning_app.analytics.rollups import periods
 from learning_app.analytics.suppression import Figure, hide_complements, hide_small
 from learning_app.analytics.trends import CHART_HEIGHT, CHART_WIDTH, MARGIN, build_trend
 from learning_app.assessments.models import LearningCycle

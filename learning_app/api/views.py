@@ -19,7 +19,8 @@ from learning_app.analytics import oversight_views as oversight_pages
 from learning_app.analytics import views as pages
 from learning_app.analytics.heatmap import ALL, METRICS, Heatmap, Row
 from learning_app.analytics.models import LIVE
-from learning_app.analytics.rollups import periods, quarter_end
+from learning_app.analytics.quarters import quarter_end
+from learning_app.analytics.rollups import periods
 from learning_app.analytics.suppression import Figure
 from learning_app.api.auth import bearer_token
 from learning_app.api.openapi import allowed_parameters, document

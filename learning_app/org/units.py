@@ -98,6 +98,19 @@ def unit_scope(user: User, *roles: Role) -> UnitScope:
     return UnitScope(regions, pdus, teams)
 
 
+def scope_team_ids(user: User, *roles: Role) -> set[int]:
+    """The teams of ``unit_scope(user, *roles)``, read as ids alone."""
+    _teams, pdu_ids, region_ids = unit_ids(user, *roles)
+    if not pdu_ids and not region_ids:
+        return set()
+    in_regions = select(Pdu.id).where(Pdu.region_id.in_(region_ids))
+    return set(
+        db.session.scalars(
+            select(Team.id).where(or_(Team.pdu_id.in_(pdu_ids), Team.pdu_id.in_(in_regions)))
+        )
+    )
+
+
 ALL_UNITS_LABEL = "All the units you look after"
 # A national reader looks after 2,000 teams: a list that long is no use to choose from (and
 # slow to draw), so past this many units the teams listed are those of the PDU in view.

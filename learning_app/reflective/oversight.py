@@ -250,18 +250,7 @@ def unit_overview(teams: Iterable[Team], today: date) -> UnitOverview:
     """The oversight measures for ``teams``, team by team and in total."""
     teams = list(teams)
     team_ids = [t.id for t in teams]
-    by_team = {t.id: Figures(t.name) for t in teams}
-    for person in practitioners_of(team_ids, today, rule_store.current_rules()):
-        if person.cadence_weeks is not None:
-            by_team[person.team_id].with_cadence += 1
-            by_team[person.team_id].covered += person.covered(today)
-    for team_id, status, due_on, starts_at, reason in _live_discussions(team_ids):
-        by_team[team_id].overdue += due_on < today
-        by_team[team_id].at_risk += is_at_risk(status, reason, starts_at, due_on)
-    holidays = bank_holidays()
-    for team_id, occurred_on, held_on in _case_event_spans(team_ids, today):
-        by_team[team_id].spans.append(working_days_between(occurred_on, held_on, holidays))
-
+    by_team = _figures_by_team(teams, today)
     holders = spo_ids_by_team(set(team_ids)) if team_ids else {}
     names = _names(set(holders.values()))
     for team_id, spo_id in holders.items():
@@ -279,13 +268,39 @@ def unit_overview(teams: Iterable[Team], today: date) -> UnitOverview:
         ),
         key=lambda s: (s.name, s.teams),
     )
-    total = Figures("All teams")
-    for figures in by_team.values():
-        total.absorb(figures)
+    total = _total(by_team.values())
     spo_total = (Load(0, None), Load(0, None))
     for spo in spos:
         spo_total = (spo_total[0] + spo.this_week, spo_total[1] + spo.next_week)
     return UnitOverview(weeks, list(by_team.values()), total, spos, spo_total)
+
+
+def unit_figures(teams: Iterable[Team], today: date) -> Figures:
+    """The discussion figures of ``teams`` in total, without the SPOs' loads."""
+    return _total(_figures_by_team(list(teams), today).values())
+
+
+def _total(figures: Iterable[Figures]) -> Figures:
+    total = Figures("All teams")
+    for each in figures:
+        total.absorb(each)
+    return total
+
+
+def _figures_by_team(teams: list[Team], today: date) -> dict[int, Figures]:
+    team_ids = [t.id for t in teams]
+    by_team = {t.id: Figures(t.name) for t in teams}
+    for person in practitioners_of(team_ids, today, rule_store.current_rules()):
+        if person.cadence_weeks is not None:
+            by_team[person.team_id].with_cadence += 1
+            by_team[person.team_id].covered += person.covered(today)
+    for team_id, status, due_on, starts_at, reason in _live_discussions(team_ids):
+        by_team[team_id].overdue += due_on < today
+        by_team[team_id].at_risk += is_at_risk(status, reason, starts_at, due_on)
+    holidays = bank_holidays()
+    for team_id, occurred_on, held_on in _case_event_spans(team_ids, today):
+        by_team[team_id].spans.append(working_days_between(occurred_on, held_on, holidays))
+    return by_team
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:

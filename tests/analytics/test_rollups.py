@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from learning_app.analytics.models import LIVE, AnalyticsCell
-from learning_app.analytics.rollups import periods, quarter_end, quarter_of, take_snapshot
+from learning_app.analytics.quarters import quarter_end, quarter_of
+from learning_app.analytics.rollups import periods, take_snapshot
 from learning_app.core.events import evidence_changed
 from learning_app.profiles.models import SkillProfileRecord
 

@@ -1,5 +1,6 @@
-"""Observer moderation's kept sums: the same figures as the ratings give, kept current by
-every change that moves them, and not trusted when they are for another window."""
+"""The kept sums of the oversight page (observer moderation, case-audit rates): the same
+figures as the ratings and answers give, kept current by every change that moves them,
+and not trusted until written, or when they are for another moderation window."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from learning_app.accounts.constants import Grade, Role
 from learning_app.accounts.models import User
 from learning_app.admin.user_services import deactivate_user, reactivate_user, remove_role
-from learning_app.analytics import moderation, oversight
-from learning_app.analytics.models import AnalyticsCell, ModerationCell, ModerationWindow
+from learning_app.analytics import audits, moderation, oversight
+from learning_app.analytics.models import AnalyticsCell, AuditCell, KeptSums, ModerationCell
 from learning_app.core.time import london_today
 from learning_app.observations.amendments import AmendmentInput, amend_observation
 from learning_app.observations.models import Observation, ObservationStatus, ObservationType
@@ -24,6 +25,7 @@ from learning_app.profiles.services import refresh_profiles
 from tests.evidence_helpers import EvidenceRows
 from tests.observations.conftest import valid_details_for
 
+AUDIT = ObservationType.CASE_AUDIT
 SAFE = "safeguarding-enquiries"
 ROSH = "rosh-analysis"
 
@@ -75,7 +77,32 @@ def u(db_session, factories, published_framework) -> Unit:
         {ROSH: 4},
         status=ObservationStatus.DRAFT,
     ).details = valid_details_for(ObservationType.SUPERVISION)
+    first_day = audits.quarter_start(audits.quarters_to(today)[0])
+    e.add_observation(
+        ann,
+        spo,
+        today,
+        type=AUDIT,
+        answers=[
+            ("da_enquiries", SAFE, "yes"),
+            ("oversight_sufficient", "management-oversight", "no"),
+            ("child_safeguarding_enquiries", SAFE, "na"),
+        ],
+    )
+    e.add_observation(bob, qdo, first_day, type=AUDIT, answers=[("da_enquiries", SAFE, "no")])
+    e.add_observation(
+        bob, qdo, first_day - timedelta(days=1), type=AUDIT, answers=[("da_enquiries", SAFE, "yes")]
+    )
+    e.add_observation(
+        bob,
+        qdo,
+        today,
+        type=AUDIT,
+        status=ObservationStatus.DRAFT,
+        answers=[("da_enquiries", SAFE, "yes")],
+    ).details = valid_details_for(AUDIT)
     moderation.refresh_all(today)
+    audits.refresh_all(today)
     return Unit(team_a, team_b, ann, bob, spo, qdo, admin, e, today)
 
 
@@ -89,13 +116,13 @@ def figures(u: Unit, teams) -> dict[str, tuple]:
 
 def from_ratings(db_session, u: Unit, teams) -> dict[str, tuple]:
     """``figures`` added up from the ratings: the kept window made another month's."""
-    window = db_session.get(ModerationWindow, 1)
-    kept, window.since = window.since, date(2000, 1, 1)
+    window = db_session.get(KeptSums, 1)
+    kept, window.moderation_since = window.moderation_since, date(2000, 1, 1)
     db_session.flush()
     try:
         return figures(u, teams)
     finally:
-        window.since = kept
+        window.moderation_since = kept
         db_session.flush()
 
 
@@ -130,7 +157,10 @@ def test_a_past_date_adds_up_the_ratings_to_that_date(db_session, u) -> None:
 
 def test_sharing_and_amending_keep_the_rows_current(db_session, u) -> None:
     draft = db_session.scalars(
-        select(Observation).where(Observation.status == ObservationStatus.DRAFT.value)
+        select(Observation).where(
+            Observation.status == ObservationStatus.DRAFT.value,
+            Observation.type == ObservationType.SUPERVISION.value,
+        )
     ).one()
     share_observation(u.qdo, draft, datetime.now(UTC))
     # Quinn on Bob: safeguarding 1, rosh 4.
@@ -182,8 +212,8 @@ def test_a_move_also_moves_the_practitioner_on_the_heatmap(db_session, u) -> Non
 
 
 def test_rows_kept_for_another_window_are_neither_written_nor_read(db_session, u) -> None:
-    window = db_session.get(ModerationWindow, 1)
-    window.since = moderation.window_start(u.today - timedelta(days=40))
+    window = db_session.get(KeptSums, 1)
+    window.moderation_since = moderation.window_start(u.today - timedelta(days=40))
     db_session.flush()
     kept = {
         (c.team_id, c.observer_id, c.skill_id): (c.level_sum, c.ratings)
@@ -198,5 +228,87 @@ def test_rows_kept_for_another_window_are_neither_written_nor_read(db_session, u
     assert figures(u, [u.team_a]) == {}
     # The nightly refresh writes this month's window again.
     moderation.refresh_all(u.today)
-    assert db_session.get(ModerationWindow, 1).since == moderation.window_start(u.today)
+    assert db_session.get(KeptSums, 1).moderation_since == moderation.window_start(u.today)
     assert {c.team_id for c in db_session.scalars(select(ModerationCell))} == {u.team_b.id}
+
+
+# Case audits -------------------------------------------------------------------------------
+
+
+def audit_cells(db_session, u: Unit, teams) -> dict:
+    """The kept cells of ``teams``, checked against the cells worked out from the answers,
+    and the oversight page's rates against those it shows when nothing is kept."""
+    ids = {t.id for t in teams}
+    kept = audits.cells(ids, u.today)
+    first_day = audits.quarter_start(audits.quarters_to(u.today)[0])
+    assert kept == audits._counted(ids, first_day, u.today)
+    shown = oversight.audit_rates(ids, u.today)
+    written = db_session.get(KeptSums, 1)
+    written.audits = False
+    db_session.flush()
+    try:
+        assert oversight.audit_rates(ids, u.today) == shown
+    finally:
+        written.audits = True
+        db_session.flush()
+    return kept
+
+
+def test_the_kept_audit_cells_give_the_figures_the_answers_give(db_session, u) -> None:
+    now = audits.quarters_to(u.today)[-1]
+    first = audits.quarters_to(u.today)[0]
+    a, b, kind = u.team_a.id, u.team_b.id, AUDIT.value
+    # [audits, yes, yes-or-no answers, practitioners answering]
+    assert audit_cells(db_session, u, [u.team_a, u.team_b]) == {
+        (a, now, kind, ""): [1, 0, 0, 0],
+        (a, now, kind, "da_enquiries"): [0, 1, 1, 1],
+        (a, now, kind, "oversight_sufficient"): [0, 0, 1, 1],
+        (b, first, kind, ""): [1, 0, 0, 0],
+        (b, first, kind, "da_enquiries"): [0, 0, 1, 1],
+    }
+    # The page reads the kept rows: a kept figure changed by hand shows.
+    cell = db_session.get(AuditCell, (a, now, kind, ""))
+    cell.audits = 7
+    db_session.flush()
+    (case_audits, _court) = oversight.audit_rates({a}, u.today)
+    assert case_audits.audits[now] == 7
+
+
+def test_sharing_amending_and_moving_keep_the_audit_cells_current(db_session, u) -> None:
+    now = audits.quarters_to(u.today)[-1]
+    b, kind = u.team_b.id, AUDIT.value
+    draft = db_session.scalars(
+        select(Observation).where(
+            Observation.status == ObservationStatus.DRAFT.value, Observation.type == kind
+        )
+    ).one()
+    share_observation(u.qdo, draft, datetime.now(UTC))
+    cells = audit_cells(db_session, u, [u.team_b])
+    assert cells[(b, now, kind, "da_enquiries")] == [0, 1, 1, 1]
+    amend_observation(
+        u.qdo,
+        draft,
+        AmendmentInput(reason="Misread", answers={"da_enquiries": "no"}),
+        datetime.now(UTC),
+    )
+    assert audit_cells(db_session, u, [u.team_b])[(b, now, kind, "da_enquiries")] == [0, 0, 1, 1]
+    move_to_team(u.ann, u.team_b, u.admin, u.today)
+    assert audit_cells(db_session, u, [u.team_a]) == {}
+    cells = audit_cells(db_session, u, [u.team_b])
+    # Ann and Bob both answered this quarter: two practitioners, two answers.
+    assert cells[(b, now, kind, "da_enquiries")] == [0, 1, 2, 2]
+    assert cells[(b, now, kind, "")] == [2, 0, 0, 0]
+    deactivate_user(u.admin, u.ann)
+    assert audit_cells(db_session, u, [u.team_b])[(b, now, kind, "")] == [1, 0, 0, 0]
+
+
+def test_audit_cells_not_yet_written_are_neither_updated_nor_read(db_session, u) -> None:
+    db_session.execute(delete(AuditCell))
+    db_session.get(KeptSums, 1).audits = False
+    db_session.flush()
+    move_to_team(u.ann, u.team_b, u.admin, u.today)
+    assert db_session.scalars(select(AuditCell)).all() == []
+    # Worked out from the answers instead: Ann's audit is now Team B's.
+    now = audits.quarters_to(u.today)[-1]
+    found = audits.cells({u.team_b.id}, u.today)
+    assert found[(u.team_b.id, now, AUDIT.value, "")] == [1, 0, 0, 0]

@@ -1,0 +1,163 @@
+"""Case-audit figures per team and quarter, kept current in ``AuditCell`` rows.
+
+For each team, quarter and kind of audit (case record audit, court report check): how
+many audits there were, and for each question the "yes" answers, the yes-or-no answers,
+and how many practitioners gave them. The oversight page's rates and its small-group
+checks are all sums of these, so a national page adds up kept rows rather than reading
+two years of answers. As everywhere on that page, a practitioner counts under their
+current team, only while active; observations count once shared; superseded answers and
+"not applicable" do not count.
+
+The rows are kept as the moderation sums are (``analytics.moderation``): ``refresh_teams``
+in the transaction of any change of a team's evidence or practitioners, ``refresh_all``
+nightly, which also marks them as written for every team (``KeptSums.audits``). The
+quarters from the first of the last ``QUARTERS`` onwards are kept. ``cells`` reads the
+kept rows when they have been written and the date is today; otherwise (a past date, a
+new database) it works them out from the answers, so the figures are the same either way.
+
+Nothing here commits: callers own the transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import date
+
+from sqlalchemy import delete, func, insert, select
+
+from learning_app.accounts.constants import Role
+from learning_app.accounts.models import User, holds_role
+from learning_app.analytics.models import AuditCell, KeptSums
+from learning_app.analytics.quarters import quarter_of, quarter_start
+from learning_app.analytics.quarters import quarters_to as _quarters_to
+from learning_app.core.time import london_today
+from learning_app.extensions import db
+from learning_app.observations.models import (
+    AuditAnswer,
+    Observation,
+    ObservationStatus,
+    ObservationType,
+)
+from learning_app.org.models import Team
+
+QUARTERS = 8
+SHARED = (ObservationStatus.SHARED.value, ObservationStatus.ACKNOWLEDGED.value)
+AUDIT_TYPES = (ObservationType.CASE_AUDIT, ObservationType.COURT_REPORT_QA)
+# The key of a kind's row that counts its audits rather than answers to a question.
+AUDITS = ""
+
+# (team, quarter, kind, question key or AUDITS) -> [audits, yes, answered, people]
+Cells = dict[tuple[int, str, str, str], list[int]]
+
+
+def quarters_to(today: date, count: int = QUARTERS) -> list[str]:
+    """The ``count`` quarters ending with the one holding ``today``, oldest first."""
+    return _quarters_to(today, count)
+
+
+def _counted(team_ids: Collection[int] | None, since: date, until: date | None = None) -> Cells:
+    """The cells of ``team_ids`` (None: every team) from the audits themselves, for the
+    audits observed from ``since`` (to ``until``)."""
+    conditions = [
+        User.active.is_(True),
+        User.team_id.is_not(None),
+        holds_role(Role.PRACTITIONER),
+        Observation.type.in_([t.value for t in AUDIT_TYPES]),
+        Observation.status.in_(SHARED),
+        Observation.observed_on >= since,
+    ]
+    if team_ids is not None:
+        conditions.append(User.team_id.in_(sorted(team_ids)))
+    if until is not None:
+        conditions.append(Observation.observed_on <= until)
+    of_practitioners = (
+        select()
+        .select_from(Observation)
+        .join(User, User.id == Observation.practitioner_id)
+        .where(*conditions)
+    )
+    cells: Cells = defaultdict(lambda: [0, 0, 0, 0])
+    days = (User.team_id, Observation.type, Observation.observed_on)
+    for team_id, kind, day, count in db.session.execute(
+        of_practitioners.add_columns(*days, func.count()).group_by(*days)
+    ):
+        cells[(team_id, quarter_of(day), kind, AUDITS)][0] += count
+    answers = of_practitioners.add_columns(
+        *days, Observation.practitioner_id, AuditAnswer.question_key, AuditAnswer.answer
+    ).join(AuditAnswer, AuditAnswer.observation_id == Observation.id)
+    answering: dict[tuple[int, str, str, str], set[int]] = defaultdict(set)
+    for team_id, kind, day, practitioner_id, key, answer in db.session.execute(
+        answers.where(AuditAnswer.superseded.is_(False), AuditAnswer.answer.in_(("yes", "no")))
+    ):
+        cell_key = (team_id, quarter_of(day), kind, key)
+        cell = cells[cell_key]
+        cell[1] += answer == "yes"
+        cell[2] += 1
+        answering[cell_key].add(practitioner_id)
+    for cell_key, people in answering.items():
+        cells[cell_key][3] = len(people)
+    return dict(cells)
+
+
+def _kept(team_ids: Collection[int], quarters: list[str]) -> Cells:
+    columns = (AuditCell.team_id, AuditCell.quarter, AuditCell.kind, AuditCell.question_key)
+    sums = (AuditCell.audits, AuditCell.yes, AuditCell.answered, AuditCell.people)
+    rows = db.session.execute(
+        select(*columns, *sums).where(
+            AuditCell.team_id.in_(sorted(team_ids)), AuditCell.quarter.in_(quarters)
+        )
+    )
+    return {tuple(row[:4]): list(row[4:]) for row in rows}
+
+
+def _written() -> bool:
+    return bool(db.session.scalar(select(KeptSums.audits).where(KeptSums.id == 1)))
+
+
+def cells(team_ids: Collection[int], today: date, count: int = QUARTERS) -> Cells:
+    """The cells of ``team_ids`` for the ``count`` quarters to ``today``, audits to
+    ``today`` only."""
+    if not team_ids:
+        return {}
+    quarters = quarters_to(today, count)
+    if today >= london_today() and _written():
+        return _kept(team_ids, quarters)
+    return _counted(team_ids, quarter_start(quarters[0]), today)
+
+
+_COLUMNS = ("team_id", "quarter", "kind", "question_key", "audits", "yes", "answered", "people")
+
+
+def _write(found: Cells) -> None:
+    rows = [dict(zip(_COLUMNS, (*key, *values), strict=True)) for key, values in found.items()]
+    if rows:
+        db.session.execute(insert(AuditCell), rows)
+
+
+def refresh_teams(team_ids: Collection[int]) -> None:
+    """Rewrite the rows of ``team_ids``, once the rows have been written for every team.
+
+    The teams' rows are locked first on PostgreSQL, so two changes to one team queue."""
+    if not team_ids or not _written():
+        return
+    ids = sorted(team_ids)
+    db.session.execute(select(Team.id).where(Team.id.in_(ids)).order_by(Team.id).with_for_update())
+    db.session.execute(
+        delete(AuditCell)
+        .where(AuditCell.team_id.in_(ids))
+        .execution_options(synchronize_session=False)
+    )
+    _write(_counted(ids, quarter_start(quarters_to(london_today())[0])))
+
+
+def refresh_all(today: date | None = None) -> None:
+    """Rewrite every row, from the first of the last ``QUARTERS`` quarters to ``today``."""
+    db.session.execute(delete(AuditCell).execution_options(synchronize_session=False))
+    _write(_counted(None, quarter_start(quarters_to(today or london_today())[0])))
+    kept = db.session.get(KeptSums, 1)
+    if kept is None:
+        db.session.add(KeptSums(id=1, audits=True))
+    else:
+        kept.audits = True
+    db.session.flush()
