@@ -60,7 +60,9 @@ UNIT_ROLES = (Role.LD_LEAD, Role.LEADER)
 class Selection:
     """What the reader asked to see, checked against what they may see."""
 
-    units: list[Unit]
+    scope: UnitScope
+    # The reader's own teams outside ``scope`` (an SPO's, say).
+    extra_teams: list[Team]
     unit: Unit | None
     team_ids: set[int]
     own_teams: set[int]
@@ -80,6 +82,15 @@ class Selection:
     def suppress(self) -> bool:
         # A group's own SPO sees their own team as it is.
         return not (self.team_ids and self.team_ids <= self.own_teams)
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every unit the reader may choose: the scope's, then their own teams outside it."""
+        return [*self.scope.units, *self.extra_teams]
+
+    def listed_units(self) -> list[Unit]:
+        """The units the unit filter lists (see ``unit_choices``)."""
+        return [*self.scope.listed_units(self.unit), *self.extra_teams]
 
     @property
     def unit_label(self) -> str:
@@ -132,26 +143,23 @@ def selection() -> Selection:
     actor = current_actor()
     scope = unit_scope(actor, *UNIT_ROLES)
     own = spo_team_ids(actor)
-    units: list[Unit] = list(scope.units)
-    known = {unit_key(u) for u in units}
-    if own:
-        for team in db.session.scalars(select_teams(own)):
-            if unit_key(team) not in known:
-                units.append(team)
+    # The reader's own teams outside their units: listed after them.
+    outside = own - scope.team_ids()
+    extra = list(db.session.scalars(select_teams(outside))) if outside else []
     key = request.args.get("unit", "").strip()
     unit = None
     if key:
-        unit = next((u for u in units if unit_key(u) == key), None) if len(key) <= 40 else None
+        unit = scope.unit_by_key(key) or next((t for t in extra if unit_key(t) == key), None)
         if unit is None:
             abort(404)
     if unit is None:
         team_ids = scope.team_ids() | own
-    elif isinstance(unit, Team) and unit.id in own and not scope.unit_by_key(key):
+    elif isinstance(unit, Team) and unit.id in outside:
         team_ids = {unit.id}
     else:
         team_ids = scope.team_ids(unit)
     errors: list[tuple[str, str]] = []
-    default_grouping = grouping_below(unit, units)
+    default_grouping = grouping_below(unit, [*scope.regions, *scope.pdus, *extra])
     grouping = _choice("grouping", GROUPINGS, default_grouping, errors)
     metric = _choice("metric", METRICS, DEFAULT_METRIC, errors)
     grade = _choice("grade", {g.value for g in GRADES}, "", errors)
@@ -172,7 +180,8 @@ def selection() -> Selection:
         else:
             period = chosen_period
     return Selection(
-        units=units,
+        scope=scope,
+        extra_teams=extra,
         unit=unit,
         team_ids=team_ids,
         own_teams=own,
@@ -263,7 +272,7 @@ def cycle_label(cycle: LearningCycle) -> str:
 
 
 def _unit_choices(chosen: Selection) -> list[tuple[str, str]]:
-    return unit_choices(chosen.units, chosen.unit, chosen.own_teams)
+    return unit_choices(chosen.listed_units(), chosen.unit, chosen.own_teams)
 
 
 def select_teams(ids):

@@ -9,7 +9,6 @@ scope.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from flask import abort, request
 from sqlalchemy import or_, select
@@ -32,19 +31,53 @@ def unit_key(unit: Unit) -> str:
     return f"{kind}-{unit.id}"
 
 
-@dataclass
 class UnitScope:
-    """The regions, every PDU inside them (or named), and every team inside those PDUs."""
+    """The regions, every PDU inside them (or named), and every team inside those PDUs.
 
-    regions: list[Region] = field(default_factory=list)
-    pdus: list[Pdu] = field(default_factory=list)
-    teams: list[Team] = field(default_factory=list)
+    The teams are read as ids when first needed, and as ``Team`` objects only when the
+    whole list is asked for (``teams``, ``units``): a national reader looks after 2,000.
+    """
+
+    def __init__(
+        self,
+        regions: list[Region] | None = None,
+        pdus: list[Pdu] | None = None,
+        teams: list[Team] | None = None,
+    ) -> None:
+        self.regions = regions or []
+        self.pdus = pdus or []
+        self._teams = teams
+        self._team_pdus: dict[int, int] | None = None
+
+    @property
+    def teams(self) -> list[Team]:
+        """Every team of the scope, by name."""
+        if self._teams is None:
+            self._teams = _teams_of(self.pdus)
+        return self._teams
+
+    def team_pdus(self) -> dict[int, int]:
+        """Every team's PDU, by team id."""
+        if self._team_pdus is None:
+            if self._teams is not None or not self.pdus:
+                self._team_pdus = {t.id: t.pdu_id for t in self.teams}
+            else:
+                pdu_ids = [p.id for p in self.pdus]
+                self._team_pdus = dict(
+                    db.session.execute(select(Team.id, Team.pdu_id).where(Team.pdu_id.in_(pdu_ids)))
+                    .tuples()
+                    .all()
+                )
+        return self._team_pdus
 
     @property
     def units(self) -> list[Unit]:
         """Regions first, then each PDU followed by its teams (the order of a unit filter)."""
+        return self._units(self.teams)
+
+    def _units(self, teams: list[Team]) -> list[Unit]:
         teams_by_pdu: dict[int, list[Team]] = defaultdict(list)
-        for team in self.teams:
+        for team in teams:
             teams_by_pdu[team.pdu_id].append(team)
         units: list[Unit] = list(self.regions)
         for pdu in self.pdus:
@@ -52,22 +85,55 @@ class UnitScope:
             units.extend(teams_by_pdu.get(pdu.id, []))
         return units
 
+    def unit_count(self) -> int:
+        return len(self.regions) + len(self.pdus) + len(self.team_pdus())
+
+    def listed_units(self, unit: Unit | None) -> list[Unit]:
+        """``units``, or past ``UNIT_CHOICES_MAX`` of them only the teams of the PDU of
+        ``unit``: what ``unit_choices`` lists, without reading every team."""
+        if self._teams is not None or self.unit_count() <= UNIT_CHOICES_MAX:
+            return self.units
+        pdu_id = unit.id if isinstance(unit, Pdu) else getattr(unit, "pdu_id", None)
+        pdus = [p for p in self.pdus if p.id == pdu_id]
+        return self._units(_teams_of(pdus))
+
     def unit_by_key(self, key: str) -> Unit | None:
         """The unit named ``pdu-3`` (say) if it is inside the scope, else None."""
         if not key or len(key) > UNIT_KEY_MAX:
             return None
-        return next((u for u in self.units if unit_key(u) == key), None)
+        kind, _, number = key.partition("-")
+        if not number.isdigit() or str(int(number)) != number:
+            return None
+        unit_id = int(number)
+        if kind == "region":
+            return next((r for r in self.regions if r.id == unit_id), None)
+        if kind == "pdu":
+            return next((p for p in self.pdus if p.id == unit_id), None)
+        if kind == "team" and unit_id in self.team_pdus():
+            return db.session.get(Team, unit_id)
+        return None
 
     def team_ids(self, unit: Unit | None = None) -> set[int]:
         """The teams of the whole scope, or of one unit of it."""
+        team_pdus = self.team_pdus()
         if unit is None:
-            return {t.id for t in self.teams}
+            return set(team_pdus)
         if isinstance(unit, Team):
             return {unit.id}
         if isinstance(unit, Pdu):
-            return {t.id for t in self.teams if t.pdu_id == unit.id}
+            return {t for t, p in team_pdus.items() if p == unit.id}
         pdu_ids = {p.id for p in self.pdus if p.region_id == unit.id}
-        return {t.id for t in self.teams if t.pdu_id in pdu_ids}
+        return {t for t, p in team_pdus.items() if p in pdu_ids}
+
+
+def _teams_of(pdus: list[Pdu]) -> list[Team]:
+    if not pdus:
+        return []
+    return list(
+        db.session.scalars(
+            select(Team).where(Team.pdu_id.in_([p.id for p in pdus])).order_by(Team.name, Team.id)
+        )
+    )
 
 
 def unit_scope(user: User, *roles: Role) -> UnitScope:
@@ -86,16 +152,7 @@ def unit_scope(user: User, *roles: Role) -> UnitScope:
             .order_by(Pdu.name, Pdu.id)
         )
     )
-    teams = []
-    if pdus:
-        teams = list(
-            db.session.scalars(
-                select(Team)
-                .where(Team.pdu_id.in_([p.id for p in pdus]))
-                .order_by(Team.name, Team.id)
-            )
-        )
-    return UnitScope(regions, pdus, teams)
+    return UnitScope(regions, pdus)
 
 
 def scope_team_ids(user: User, *roles: Role) -> set[int]:
@@ -154,7 +211,7 @@ class UnitSelection:
     def template_values(self) -> dict:
         """What a page's unit filter and caption need."""
         return {
-            "units": unit_choices(self.scope.units, self.unit),
+            "units": unit_choices(self.scope.listed_units(self.unit), self.unit),
             "unit_key": self.key,
             "unit_label": self.label,
             "url_args": {"unit": self.key} if self.key else {},
