@@ -53,9 +53,12 @@ def build_trend(
     band: str = "",
     suppress: bool = True,
     last: int | None = None,
+    snapshots: list[str] | None = None,
 ) -> Trend:
-    """The trend over every quarter with a snapshot, or over the ``last`` few of them."""
-    quarters = periods()
+    """The trend over every quarter with a snapshot, or over the ``last`` few of them.
+
+    ``snapshots`` is those quarters, oldest first, if already read."""
+    quarters = periods() if snapshots is None else snapshots
     if last is not None:
         quarters = quarters[-last:]
     lines: dict[str, list[Figure]] = {}

@@ -77,6 +77,8 @@ class Selection:
     # The cycle chosen (its quarter's snapshot, or live while open), and those to choose from.
     cycle: LearningCycle | None = None
     cycles: list[LearningCycle] = field(default_factory=list)
+    # The quarters with a snapshot, oldest first.
+    snapshots: list[str] = field(default_factory=list)
 
     @property
     def suppress(self) -> bool:
@@ -164,12 +166,13 @@ def selection() -> Selection:
     metric = _choice("metric", METRICS, DEFAULT_METRIC, errors)
     grade = _choice("grade", {g.value for g in GRADES}, "", errors)
     band = _choice("band", {b.value for b in BAND_ORDER}, "", errors)
-    period = _choice("period", {LIVE, *periods()}, LIVE, errors)
+    snapshots = periods()
+    period = _choice("period", {LIVE, *snapshots}, LIVE, errors)
     order = _choice("order", {"asc", "desc"}, "desc", errors)
     cycles = _cycles(scope, own)
     cycle = _cycle(cycles, errors)
     if cycle is not None:
-        chosen_period = cycle_period(cycle, london_today())
+        chosen_period = cycle_period(cycle, london_today(), snapshots)
         given = request.args.get("period", "").strip()
         if chosen_period is None:
             errors.append(("cycle", no_snapshot_message(cycle)))
@@ -194,6 +197,7 @@ def selection() -> Selection:
         errors=errors,
         cycle=cycle,
         cycles=cycles,
+        snapshots=snapshots,
     )
 
 
@@ -250,13 +254,13 @@ def cycle_is_open(cycle: LearningCycle, today) -> bool:
     return cycle.closed_at is None or cycle.closes_on >= today
 
 
-def cycle_period(cycle: LearningCycle, today) -> str | None:
+def cycle_period(cycle: LearningCycle, today, snapshots: list[str]) -> str | None:
     """The period a cycle's figures come from: live while it is open, else the snapshot of
-    the quarter it closed in (None when there is no such snapshot)."""
+    the quarter it closed in (None when it is not one of ``snapshots``)."""
     if cycle_is_open(cycle, today):
         return LIVE
     period = quarter_of(cycle.closes_on)
-    return period if period in periods() else None
+    return period if period in snapshots else None
 
 
 def no_snapshot_message(cycle: LearningCycle) -> str:
@@ -303,6 +307,7 @@ def build_selected_trend(chosen: Selection, last: int | None = None):
         filters.band,
         chosen.suppress,
         last,
+        chosen.snapshots,
     )
 
 
@@ -360,7 +365,7 @@ def heatmap():
         metric_choices=[(m.key, m.label) for m in METRICS.values()],
         grades=[(g.value, GRADE_LABELS[g]) for g in GRADES],
         bands=[(b.value, BAND_LABELS[b]) for b in BAND_ORDER],
-        periods=[(p, period_label(p)) for p in reversed(periods())],
+        periods=[(p, period_label(p)) for p in reversed(chosen.snapshots)],
         cycle_choices=[(str(c.id), cycle_label(c)) for c in chosen.cycles],
         period_label=period_label,
         unit_choices=_unit_choices(chosen),

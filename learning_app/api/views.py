@@ -20,7 +20,6 @@ from learning_app.analytics import views as pages
 from learning_app.analytics.heatmap import ALL, METRICS, Heatmap, Row
 from learning_app.analytics.models import LIVE
 from learning_app.analytics.quarters import quarter_end
-from learning_app.analytics.rollups import periods
 from learning_app.analytics.suppression import Figure
 from learning_app.api.auth import bearer_token
 from learning_app.api.openapi import allowed_parameters, document
@@ -173,7 +172,7 @@ def units():
                 {"key": unit_key(u), "label": u.label, "kind": unit_key(u).split("-")[0]}
                 for u in chosen.units
             ],
-            "periods": [_period(p) for p in [LIVE, *reversed(periods())]],
+            "periods": [_period(p) for p in [LIVE, *reversed(chosen.snapshots)]],
             "cycles": [_cycle(c) for c in chosen.cycles],
         }
     )
