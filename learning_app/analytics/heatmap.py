@@ -249,11 +249,10 @@ def _grouped(
 
 def _added_up(found: dict[tuple[str, str], list]) -> dict[tuple[str, str], dict[str, Any]]:
     """The sums of each (group, skill), with the (ALL, skill), (group, ALL), (ALL, ALL) totals."""
-    totals: dict[tuple[str, str], list] = {}
-    for (key, slug), values in found.items():
-        for target in ((ALL, slug), (key, ALL), (ALL, ALL)):
-            have = totals.get(target)
-            totals[target] = list(values) if have is None else list(map(add, have, values))
+    totals = {
+        target: [sum(column) for column in zip(*rows, strict=True)]
+        for target, rows in _lines_of(found).items()
+    }
     return {
         key: dict(zip(SUM_COLUMNS, values, strict=True))
         for part in (found, totals)
@@ -261,14 +260,23 @@ def _added_up(found: dict[tuple[str, str], list]) -> dict[tuple[str, str], dict[
     }
 
 
+def _lines_of(found: dict[tuple[str, str], Any]) -> dict[tuple[str, str], list]:
+    """The values of ``found`` that each total adds up, in order: each skill's (ALL, skill),
+    each group's (group, ALL), and everyone's (ALL, ALL)."""
+    lines: dict[tuple[str, str], list] = {}
+    for (key, slug), values in found.items():
+        lines.setdefault((ALL, slug), []).append(values)
+        lines.setdefault((key, ALL), []).append(values)
+    if found:
+        lines[(ALL, ALL)] = list(found.values())
+    return lines
+
+
 def _counted(found: dict[tuple[str, str], list], at: int) -> dict[tuple[str, str], int]:
     """``_added_up`` of the one column at ``at`` of ``found``'s values."""
-    counted: dict[tuple[str, str], int] = {}
-    for (key, slug), values in found.items():
-        n = values[at]
-        counted[(key, slug)] = n
-        for target in ((ALL, slug), (key, ALL), (ALL, ALL)):
-            counted[target] = counted.get(target, 0) + n
+    counted = {key: values[at] for key, values in found.items()}
+    for target, rows in _lines_of(found).items():
+        counted[target] = sum(values[at] for values in rows)
     return counted
 
 
@@ -510,11 +518,13 @@ class _Source:
         if key not in self._teams:
             if isinstance(unit, Team):
                 self._teams[key] = {unit.id}
-            elif isinstance(unit, Pdu):
-                self._teams[key] = {t for t, p in self.pdus().items() if p == unit.id}
             else:
+                # Every PDU's and region's teams at once: there are a hundred PDUs to ask.
                 regions = self.regions()
-                self._teams[key] = {t for t, p in self.pdus().items() if regions[p] == unit.id}
+                for team_id, pdu_id in self.pdus().items():
+                    self._teams.setdefault((Pdu, pdu_id), set()).add(team_id)
+                    self._teams.setdefault((Region, regions[pdu_id]), set()).add(team_id)
+                self._teams.setdefault(key, set())
         return self._teams[key]
 
     def parts(self, team_ids: Collection[int]) -> list[Unit]:
