@@ -513,6 +513,11 @@ class _Source:
             self._pdus = dict(db.session.execute(select(Team.id, Team.pdu_id)).tuples().all())
         return self._pdus
 
+    def loaded(self, model, ids: Collection[int]) -> list[Unit]:
+        """The units ``ids`` of ``model``, in that order, read in one query."""
+        found = _by_id(model, ids)
+        return [found[i] for i in ids]
+
     def teams_of(self, unit: Unit) -> set[int]:
         key = (type(unit), unit.id)
         if key not in self._teams:
@@ -789,7 +794,7 @@ def _build_unit(
             _build_unit(
                 pdu, source.teams_of(pdu), grouping, metric_key, filters, True, source, counts=True
             )
-            for pdu in (db.session.get(Pdu, p) for p in pdus)
+            for pdu in source.loaded(Pdu, pdus)
         ]
         _hide_what_parts_hide(heatmap, views)
     elif (
@@ -799,7 +804,7 @@ def _build_unit(
         source.read_by_unit(team_ids, grouping, filters)
         views = [
             _build_unit(team, {team.id}, grouping, metric_key, filters, True, source, counts=True)
-            for team in (db.session.get(Team, t) for t in sorted(team_ids))
+            for team in source.loaded(Team, sorted(team_ids))
         ]
         _hide_what_parts_hide(heatmap, views)
     parent = _parent(unit) if unit is not None and suppress else None
@@ -850,7 +855,18 @@ def _parts(team_ids: Collection[int], pdus: dict[int, int], regions: dict[int, i
                 parts.append((model, unit_id))
                 wanted -= members
     parts.extend((Team, team_id) for team_id in sorted(wanted))
-    return [db.session.get(model, unit_id) for model, unit_id in parts]
+    found = {
+        model: _by_id(model, [unit_id for kind, unit_id in parts if kind is model])
+        for model in (Region, Pdu, Team)
+    }
+    return [found[model][unit_id] for model, unit_id in parts]
+
+
+def _by_id(model, ids: Collection[int]) -> dict:
+    """The units ``ids`` of ``model`` by id, read in one query."""
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(model).where(model.id.in_(list(ids))))}
 
 
 def _several_units(
