@@ -370,6 +370,7 @@ class _Source:
         self.views: dict[tuple, Heatmap] = {}
         self._pdus: dict[int, int] | None = None
         self._regions: dict[int, int] | None = None
+        self._units: dict[type, dict[int, Unit]] = {}
 
     def columns(self) -> list[Column]:
         if self._columns is None:
@@ -514,9 +515,10 @@ class _Source:
         return self._pdus
 
     def loaded(self, model, ids: Collection[int]) -> list[Unit]:
-        """The units ``ids`` of ``model``, in that order, read in one query."""
-        found = _by_id(model, ids)
-        return [found[i] for i in ids]
+        """The units ``ids`` of ``model``, in that order: those not yet read, in one query."""
+        held = self._units.setdefault(model, {})
+        held.update(_by_id(model, [i for i in ids if i not in held]))
+        return [held[i] for i in ids]
 
     def teams_of(self, unit: Unit) -> set[int]:
         key = (type(unit), unit.id)
@@ -789,6 +791,7 @@ def _build_unit(
             # and the views by team and by PDU those look up to.
             source.read_by_unit(team_ids, grouping, filters, ("team", "pdu"))
             source.read_levels(team_ids, ("team", "pdu"), filters)
+            source.loaded(Team, sorted(team_ids))
         pdus = sorted({source.pdus()[t] for t in team_ids})
         views = [
             _build_unit(
@@ -895,6 +898,8 @@ def _several_units(
         # What the parts' views and theirs below read, in as few queries as can be.
         if grouping in _ACROSS:
             source.read_by_unit(team_ids, grouping, filters, ("team", "pdu", "region"))
+            # Every team is a part of a part whose view is built below.
+            source.loaded(Team, sorted(team_ids))
         source.read_levels(team_ids, ("team", "pdu"), filters)
     views = [
         _build_unit(
