@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, render_template
+from sqlalchemy import select
 
 from learning_app.accounts.constants import Role
 from learning_app.analytics import oversight
@@ -27,6 +28,8 @@ from learning_app.analytics.moderation import window_start
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
 from learning_app.core.time import london_today
+from learning_app.extensions import db
+from learning_app.org.models import Team
 from learning_app.org.units import UnitSelection, scope_team_ids, unit_selection
 from learning_app.reflective.oversight import Figures, unit_figures
 
@@ -52,7 +55,7 @@ def oversight_of(selection: UnitSelection, today: date) -> Oversight:
     team_ids = selection.team_ids
     discussions = None
     if team_ids and team_ids <= scope_team_ids(current_actor(), Role.LEADER):
-        teams = [t for t in selection.scope.teams if t.id in team_ids]
+        teams = db.session.scalars(select(Team).where(Team.id.in_(sorted(team_ids))))
         discussions = unit_figures(teams, today)
     return Oversight(
         audits=oversight.audit_rates(team_ids, today),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any
 
 import yaml
@@ -15,6 +17,13 @@ from learning_app.reflective.rules import DEFAULT_RULES_PATH, Rules, parse_rules
 
 
 def default_document() -> dict[str, Any]:
+    """The default rules document (a copy: callers may change it)."""
+    return copy.deepcopy(_default_document())
+
+
+@functools.cache
+def _default_document() -> dict[str, Any]:
+    # Read once per process: the file ships with the code, and parsing it takes 25 ms.
     with DEFAULT_RULES_PATH.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 

@@ -520,3 +520,11 @@ def test_changes_never_touch_the_document_they_start_from():
     changes.remove_case_event(document, "mappa")
     changes.change_follow_up(document, "practitioner-request", "Asked", 3)
     assert document == before
+
+
+def test_the_default_document_is_read_once_and_given_out_as_a_copy(db_session) -> None:
+    first = rule_store.default_document()
+    first["cadence"].clear()
+    second = rule_store.default_document()
+    assert second["cadence"] and second is not first
+    assert rule_store.current_rules().cadence
