@@ -28,7 +28,8 @@ from sqlalchemy import delete, func, insert, select
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User, holds_role
-from learning_app.analytics.models import AuditCell, KeptSums
+from learning_app.analytics import kept
+from learning_app.analytics.models import AuditCell
 from learning_app.analytics.quarters import quarter_of, quarter_start
 from learning_app.analytics.quarters import quarters_to as _quarters_to
 from learning_app.core.time import london_today
@@ -36,13 +37,11 @@ from learning_app.extensions import db
 from learning_app.observations.models import (
     AuditAnswer,
     Observation,
-    ObservationStatus,
     ObservationType,
 )
-from learning_app.org.models import Team
+from learning_app.profiles.evidence import EVIDENCE_STATUSES as SHARED
 
 QUARTERS = 8
-SHARED = (ObservationStatus.SHARED.value, ObservationStatus.ACKNOWLEDGED.value)
 AUDIT_TYPES = (ObservationType.CASE_AUDIT, ObservationType.COURT_REPORT_QA)
 # The key of a kind's row that counts its audits rather than answers to a question.
 AUDITS = ""
@@ -112,7 +111,8 @@ def _kept(team_ids: Collection[int], quarters: list[str]) -> Cells:
 
 
 def _written() -> bool:
-    return bool(db.session.scalar(select(KeptSums.audits).where(KeptSums.id == 1)))
+    row = kept.kept()
+    return row is not None and row.audits
 
 
 def cells(team_ids: Collection[int], today: date, count: int = QUARTERS) -> Cells:
@@ -136,18 +136,10 @@ def _write(found: Cells) -> None:
 
 
 def refresh_teams(team_ids: Collection[int]) -> None:
-    """Rewrite the rows of ``team_ids``, once the rows have been written for every team.
-
-    The teams' rows are locked first on PostgreSQL, so two changes to one team queue."""
+    """Rewrite the rows of ``team_ids``, once the rows have been written for every team."""
     if not team_ids or not _written():
         return
-    ids = sorted(team_ids)
-    db.session.execute(select(Team.id).where(Team.id.in_(ids)).order_by(Team.id).with_for_update())
-    db.session.execute(
-        delete(AuditCell)
-        .where(AuditCell.team_id.in_(ids))
-        .execution_options(synchronize_session=False)
-    )
+    ids = kept.clear_teams(AuditCell, team_ids)
     _write(_counted(ids, quarter_start(quarters_to(london_today())[0])))
 
 
@@ -155,9 +147,4 @@ def refresh_all(today: date | None = None) -> None:
     """Rewrite every row, from the first of the last ``QUARTERS`` quarters to ``today``."""
     db.session.execute(delete(AuditCell).execution_options(synchronize_session=False))
     _write(_counted(None, quarter_start(quarters_to(today or london_today())[0])))
-    kept = db.session.get(KeptSums, 1)
-    if kept is None:
-        db.session.add(KeptSums(id=1, audits=True))
-    else:
-        kept.audits = True
-    db.session.flush()
+    kept.record(audits=True)

@@ -29,14 +29,14 @@ from sqlalchemy import Float, Select, cast, delete, func, insert, select
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User, holds_role
-from learning_app.analytics.models import KeptSums, ModerationCell
+from learning_app.analytics import kept
+from learning_app.analytics.models import ModerationCell
 from learning_app.core.time import london_today
 from learning_app.extensions import db
-from learning_app.observations.models import Observation, ObservationRating, ObservationStatus
-from learning_app.org.models import Team
+from learning_app.observations.models import Observation, ObservationRating
+from learning_app.profiles.evidence import EVIDENCE_STATUSES as SHARED
 
 MONTHS = 12
-SHARED = (ObservationStatus.SHARED.value, ObservationStatus.ACKNOWLEDGED.value)
 
 
 def window_start(today: date) -> date:
@@ -78,7 +78,8 @@ def _ratings(team_ids: Collection[int] | None, since: date, until: date | None =
 
 
 def _kept_window() -> date | None:
-    return db.session.scalar(select(KeptSums.moderation_since).where(KeptSums.id == 1))
+    row = kept.kept()
+    return row.moderation_since if row is not None else None
 
 
 def observer_means(
@@ -139,19 +140,11 @@ _COLUMNS = ["team_id", "observer_id", "observer_role", "skill_id", "level_sum", 
 
 
 def refresh_teams(team_ids: Collection[int]) -> None:
-    """Rewrite the rows of ``team_ids``, if the rows are kept for this month's window.
-
-    The teams' rows are locked first on PostgreSQL, so two changes to one team queue."""
+    """Rewrite the rows of ``team_ids``, if the rows are kept for this month's window."""
     since = _kept_window()
     if not team_ids or since is None or since != window_start(london_today()):
         return
-    ids = sorted(team_ids)
-    db.session.execute(select(Team.id).where(Team.id.in_(ids)).order_by(Team.id).with_for_update())
-    db.session.execute(
-        delete(ModerationCell)
-        .where(ModerationCell.team_id.in_(ids))
-        .execution_options(synchronize_session=False)
-    )
+    ids = kept.clear_teams(ModerationCell, team_ids)
     db.session.execute(insert(ModerationCell).from_select(_COLUMNS, _ratings(ids, since)))
 
 
@@ -160,9 +153,4 @@ def refresh_all(today: date | None = None) -> None:
     since = window_start(today or london_today())
     db.session.execute(delete(ModerationCell).execution_options(synchronize_session=False))
     db.session.execute(insert(ModerationCell).from_select(_COLUMNS, _ratings(None, since)))
-    window = db.session.get(KeptSums, 1)
-    if window is None:
-        db.session.add(KeptSums(id=1, moderation_since=since))
-    else:
-        window.moderation_since = since
-    db.session.flush()
+    kept.record(moderation_since=since)
