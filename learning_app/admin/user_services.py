@@ -20,7 +20,7 @@ from learning_app.accounts.constants import Grade, Role
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.accounts.services import normalise_email, set_password
 from learning_app.core import audit
-from learning_app.core.events import practitioners_changed
+from learning_app.core.events import evidence_changed, practitioners_changed
 from learning_app.extensions import db
 from learning_app.org.models import Pdu, Region, Team
 from learning_app.org.services import move_to_team
@@ -181,6 +181,9 @@ def update_user(actor: User, user: User, details: UserDetails, today: date) -> l
     db.session.flush()
     after = _details_for_audit(user)
     changed = [key for key in after if after[key] != before[key]]
+    if {"grade", "qualified_on"} & set(changed) and user.has_role(Role.PRACTITIONER):
+        # The experience band sets the targets: the stored profiles and rollups follow now.
+        evidence_changed.send(user, skill_slugs=None)
     if changed:
         audit.record(
             actor,

@@ -312,3 +312,27 @@ def test_audit_cells_not_yet_written_are_neither_updated_nor_read(db_session, u)
     now = audits.quarters_to(u.today)[-1]
     found = audits.cells({u.team_b.id}, u.today)
     assert found[(u.team_b.id, now, AUDIT.value, "")] == [1, 0, 0, 0]
+
+
+def test_a_change_of_grade_moves_the_practitioner_on_the_heatmap_now(db_session, u) -> None:
+    from learning_app.admin.user_services import UserDetails, update_user
+    from learning_app.analytics.rollups import refresh_all
+
+    refresh_profiles(u.ann, None, as_of=u.today)
+    refresh_all(u.today)
+
+    def people(grade: Grade) -> int:
+        return sum(
+            db_session.scalars(
+                select(AnalyticsCell.people).where(
+                    AnalyticsCell.team_id == u.team_a.id,
+                    AnalyticsCell.grade == grade.value,
+                    AnalyticsCell.skill_slug == SAFE,
+                )
+            )
+        )
+
+    assert (people(Grade.PO), people(Grade.PSO)) == (1, 0)
+    details = UserDetails(u.ann.name, u.ann.email, Grade.PSO, u.team_a, u.ann.started_on, None)
+    update_user(u.admin, u.ann, details, u.today)
+    assert (people(Grade.PO), people(Grade.PSO)) == (0, 1)
