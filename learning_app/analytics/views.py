@@ -369,12 +369,55 @@ def heatmap():
         cycle_choices=[(str(c.id), cycle_label(c)) for c in chosen.cycles],
         period_label=period_label,
         unit_choices=_unit_choices(chosen),
-        heat_level=heat_level,
-        cell_text=cell_text,
-        drills=drill_queries(chosen, [*rows.items, result.total]),
-        skill_urls={c.slug: url_for("analytics.skill", slug=c.slug) for c in result.columns},
+        table=table_cells(chosen, result, [*rows.items, result.total]),
         ALL=ALL,
     ), (400 if chosen.errors else 200)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One heatmap cell as the page draws it."""
+
+    # The shading: 0 (least concern) to 4, or "none".
+    shade: str
+    text: str
+    # The n under the figure; None when the figure is hidden.
+    n: int | None
+    # The skill page for the row's group, and what the link is about; None: no link.
+    href: str | None = None
+    about: str = ""
+
+
+def table_cells(
+    chosen: Selection, result: Heatmap, rows: list[Row]
+) -> list[tuple[Row, list[Cell]]]:
+    """Each of ``rows`` with its cells, skills in order then "All skills" (never a link).
+
+    Worked out here rather than in the template: a page of a national table has 1,800
+    cells, and a call or two per cell in the template cost more than drawing them.
+    """
+    drills = drill_queries(chosen, rows)
+    links = {c.slug: url_for("analytics.skill", slug=c.slug) for c in result.columns}
+    columns = [*((c.slug, c.name) for c in result.columns), (ALL, "All skills")]
+    table = []
+    for row in rows:
+        drill = drills.get(row.key)
+        cells = []
+        for slug, name in columns:
+            figure = row.figures[slug]
+            level = heat_level(chosen.metric, figure.value) if figure.shown else None
+            linked = drill is not None and slug != ALL and not figure.hidden
+            cells.append(
+                Cell(
+                    "none" if level is None else str(level),
+                    cell_text(chosen.metric, figure),
+                    None if figure.hidden else figure.n,
+                    f"{links[slug]}{drill}" if linked else None,
+                    f"{row.label}, {name}" if linked else "",
+                )
+            )
+        table.append((row, cells))
+    return table
 
 
 def drill_queries(chosen: Selection, rows: list[Row]) -> dict[str, str]:
