@@ -26,8 +26,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, insert, select
 
-from learning_app.accounts.constants import Role
-from learning_app.accounts.models import User, holds_role
+from learning_app.accounts.models import User
 from learning_app.analytics import kept
 from learning_app.analytics.models import AuditCell
 from learning_app.analytics.quarters import quarter_of, quarter_start
@@ -39,7 +38,6 @@ from learning_app.observations.models import (
     Observation,
     ObservationType,
 )
-from learning_app.profiles.evidence import EVIDENCE_STATUSES as SHARED
 
 QUARTERS = 8
 AUDIT_TYPES = (ObservationType.CASE_AUDIT, ObservationType.COURT_REPORT_QA)
@@ -59,17 +57,9 @@ def _counted(team_ids: Collection[int] | None, since: date, until: date | None =
     """The cells of ``team_ids`` (None: every team) from the audits themselves, for the
     audits observed from ``since`` (to ``until``)."""
     conditions = [
-        User.active.is_(True),
-        User.team_id.is_not(None),
-        holds_role(Role.PRACTITIONER),
+        *kept.counted(team_ids, since, until),
         Observation.type.in_([t.value for t in AUDIT_TYPES]),
-        Observation.status.in_(SHARED),
-        Observation.observed_on >= since,
     ]
-    if team_ids is not None:
-        conditions.append(User.team_id.in_(sorted(team_ids)))
-    if until is not None:
-        conditions.append(Observation.observed_on <= until)
     of_practitioners = (
         select()
         .select_from(Observation)

@@ -1,16 +1,40 @@
 """What the oversight page's kept sums (``analytics.audits``, ``analytics.moderation``)
-share: clearing some teams' rows for rewriting, and recording what has been written."""
+share: which observations they count, clearing some teams' rows for rewriting, and
+recording what has been written."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select
 
+from learning_app.accounts.constants import Role
+from learning_app.accounts.models import User, holds_role
 from learning_app.analytics.models import KeptSums
 from learning_app.extensions import db
+from learning_app.observations.models import Observation
 from learning_app.org.models import Team
+from learning_app.profiles.evidence import EVIDENCE_STATUSES
+
+
+def counted(team_ids: Collection[int] | None, since: date, until: date | None = None) -> list:
+    """The conditions, on ``Observation`` joined to its practitioner (``User``), of the
+    observations the kept sums count: shared, observed from ``since`` (to ``until``), of
+    an active practitioner of ``team_ids`` (None: of any team)."""
+    conditions = [
+        User.active.is_(True),
+        User.team_id.is_not(None),
+        holds_role(Role.PRACTITIONER),
+        Observation.status.in_(EVIDENCE_STATUSES),
+        Observation.observed_on >= since,
+    ]
+    if team_ids is not None:
+        conditions.append(User.team_id.in_(sorted(team_ids)))
+    if until is not None:
+        conditions.append(Observation.observed_on <= until)
+    return conditions
 
 
 def kept() -> KeptSums | None:

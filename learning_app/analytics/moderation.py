@@ -27,14 +27,12 @@ from datetime import date
 
 from sqlalchemy import Float, Select, cast, delete, func, insert, select
 
-from learning_app.accounts.constants import Role
-from learning_app.accounts.models import User, holds_role
+from learning_app.accounts.models import User
 from learning_app.analytics import kept
 from learning_app.analytics.models import ModerationCell
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.observations.models import Observation, ObservationRating
-from learning_app.profiles.evidence import EVIDENCE_STATUSES as SHARED
 
 MONTHS = 12
 
@@ -49,9 +47,8 @@ def _ratings(team_ids: Collection[int] | None, since: date, until: date | None =
     """(team, observer, observer's role, skill, sum of levels, ratings) of the current,
     rated levels in the shared observations since ``since`` (to ``until``) of the active
     practitioners of ``team_ids`` (None: of every team)."""
-    is_practitioner = holds_role(Role.PRACTITIONER)
     keys = (User.team_id, Observation.observer_id, Observation.observer_role)
-    statement = (
+    return (
         select(*keys, ObservationRating.skill_id)
         .add_columns(
             func.sum(ObservationRating.level).label("level_sum"), func.count().label("ratings")
@@ -60,21 +57,12 @@ def _ratings(team_ids: Collection[int] | None, since: date, until: date | None =
         .join(User, User.id == Observation.practitioner_id)
         .join(ObservationRating, ObservationRating.observation_id == Observation.id)
         .where(
-            User.active.is_(True),
-            User.team_id.is_not(None),
-            is_practitioner,
-            Observation.status.in_(SHARED),
-            Observation.observed_on >= since,
+            *kept.counted(team_ids, since, until),
             ObservationRating.superseded.is_(False),
             ObservationRating.level.is_not(None),
         )
         .group_by(*keys, ObservationRating.skill_id)
     )
-    if team_ids is not None:
-        statement = statement.where(User.team_id.in_(sorted(team_ids)))
-    if until is not None:
-        statement = statement.where(Observation.observed_on <= until)
-    return statement
 
 
 def _kept_window() -> date | None:

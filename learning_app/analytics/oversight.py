@@ -59,11 +59,11 @@ from learning_app.observations.models import (
 from learning_app.observations.questions import questions_for
 from learning_app.org.models import Pdu, Region, Team
 from learning_app.org.units import Unit
+from learning_app.profiles.evidence import EVIDENCE_STATUSES as SHARED
 
 QUARTERS = audits.QUARTERS
 MANY_TEAMS = 100
 MODERATION_MONTHS = MONTHS
-SHARED = audits.SHARED
 AUDIT_TYPES = audits.AUDIT_TYPES
 
 

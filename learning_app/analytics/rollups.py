@@ -165,14 +165,14 @@ def refresh_all(today: date | None = None, progress: Callable[[int], None] | Non
 
 
 def refresh_for_practitioner(practitioner: User, today: date | None = None) -> None:
-    """Bring the live rows of the practitioner's PDU, and the moderation rows of their
-    team, up to date (no team: nothing)."""
+    """Bring the live rows of the practitioner's PDU, and the moderation and case-audit
+    rows of their team, up to date (no team: nothing)."""
     if practitioner.team_id is None:
         return
     refresh_teams({practitioner.team_id}, today)
 
 
-def refresh_teams(team_ids: Collection[int], today: date | None = None) -> None:
+def refresh_teams(team_ids: Collection[int | None], today: date | None = None) -> None:
     """Bring the live rows of the teams' PDUs, and the teams' moderation and case-audit
     rows, up to date: after their practitioners' evidence changed, or who they are."""
     ids = sorted({t for t in team_ids if t is not None})
@@ -190,7 +190,7 @@ def handle_practitioners_changed(
     sender: Any, team_ids: Collection[int | None] = (), **_kw: Any
 ) -> None:
     """``practitioners_changed``: the teams whose practitioners changed, in that transaction."""
-    refresh_teams([t for t in team_ids if t is not None])
+    refresh_teams(team_ids)
 
 
 def connect_signals() -> None:

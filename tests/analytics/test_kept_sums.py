@@ -4,6 +4,7 @@ and not trusted until written, or when they are for another moderation window.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -191,21 +192,25 @@ def test_moves_and_changes_of_who_is_a_practitioner_keep_the_rows_current(db_ses
     assert "Quinn Qdo" not in both_ways(db_session, u, [u.team_b])
 
 
-def test_a_move_also_moves_the_practitioner_on_the_heatmap(db_session, u) -> None:
+def on_the_heatmap(db_session, u: Unit) -> Callable[..., int]:
+    """Ann's profiles and the rollups written, and a count of the heatmap's people of a
+    team (of one grade) on the first skill."""
     from learning_app.analytics.rollups import refresh_all
 
     refresh_profiles(u.ann, None, as_of=u.today)
     refresh_all(u.today)
 
-    def people(team: Team) -> int:
-        return sum(
-            db_session.scalars(
-                select(AnalyticsCell.people).where(
-                    AnalyticsCell.team_id == team.id, AnalyticsCell.skill_slug == SAFE
-                )
-            )
-        )
+    def people(team: Team, grade: Grade | None = None) -> int:
+        conditions = [AnalyticsCell.team_id == team.id, AnalyticsCell.skill_slug == SAFE]
+        if grade is not None:
+            conditions.append(AnalyticsCell.grade == grade.value)
+        return sum(db_session.scalars(select(AnalyticsCell.people).where(*conditions)))
 
+    return people
+
+
+def test_a_move_also_moves_the_practitioner_on_the_heatmap(db_session, u) -> None:
+    people = on_the_heatmap(db_session, u)
     before = people(u.team_b)
     move_to_team(u.ann, u.team_b, u.admin, u.today)
     assert (people(u.team_a), people(u.team_b)) == (0, before + 1)
@@ -316,21 +321,11 @@ def test_audit_cells_not_yet_written_are_neither_updated_nor_read(db_session, u)
 
 def test_a_change_of_grade_moves_the_practitioner_on_the_heatmap_now(db_session, u) -> None:
     from learning_app.admin.user_services import UserDetails, update_user
-    from learning_app.analytics.rollups import refresh_all
 
-    refresh_profiles(u.ann, None, as_of=u.today)
-    refresh_all(u.today)
+    count = on_the_heatmap(db_session, u)
 
     def people(grade: Grade) -> int:
-        return sum(
-            db_session.scalars(
-                select(AnalyticsCell.people).where(
-                    AnalyticsCell.team_id == u.team_a.id,
-                    AnalyticsCell.grade == grade.value,
-                    AnalyticsCell.skill_slug == SAFE,
-                )
-            )
-        )
+        return count(u.team_a, grade)
 
     assert (people(Grade.PO), people(Grade.PSO)) == (1, 0)
     details = UserDetails(u.ann.name, u.ann.email, Grade.PSO, u.team_a, u.ann.started_on, None)
