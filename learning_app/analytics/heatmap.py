@@ -10,15 +10,24 @@ unless the reader is the SPO of every team in view.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from operator import add
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Select, func, or_, select
 
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Band, Grade
 from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
+from learning_app.analytics.planes import (
+    Planes,
+    counted,
+    hide_totals_hidden_above,
+    hide_what_parts_hide,
+    suppress_own,
+)
 from learning_app.analytics.suppression import (
     THRESHOLD,
     Figure,
@@ -366,11 +375,12 @@ class _Source:
         self._names: dict[tuple[str, str], str] = {}
         self._parts: dict[frozenset[int], list[Unit]] = {}
         self._unit_keys: dict[tuple[frozenset[int], str], set[str] | None] = {}
-        # A parent's view, built once for all the children that look up to it.
-        self.views: dict[tuple, Heatmap] = {}
+        # What each unit's view hides, per level, grouping, measure, filters and scope.
+        self._planes: dict[tuple, Planes] = {}
+        self._counts: dict[tuple, Planes] = {}
+        self._unit_tables: dict[tuple, dict[str, list]] = {}
         self._pdus: dict[int, int] | None = None
         self._regions: dict[int, int] | None = None
-        self._units: dict[type, dict[int, Unit]] = {}
 
     def columns(self) -> list[Column]:
         if self._columns is None:
@@ -414,70 +424,99 @@ class _Source:
         self._found[(wanted, tag)] = _Table(sums, found)
         return found[filters.period], sums
 
-    def read_by_unit(
-        self,
-        team_ids: Collection[int],
-        grouping: str,
-        filters: Filters | None,
-        levels: Collection[str] = ("team",),
-    ) -> None:
-        """Each team's (with ``levels``, each PDU's and region's wholly among ``team_ids``)
-        own counts (``COUNT_COLUMNS``) by ``grouping`` (grade, band or site), with
-        ``filters`` and with the wider ones suppression compares them with: one query for
-        each level and filter, and none when every unit has been read already."""
-        filters = filters or Filters()
-        for each in {filters, *_wider(filters)}:
-            for level in levels:
-                self._read_by_unit(level, team_ids, grouping, each)
+    def scope(self, team_ids: Collection[int]) -> frozenset[int]:
+        """The regions of ``team_ids``: the views a heatmap of them agrees with are all
+        within them."""
+        pdus, regions = self.pdus(), self.regions()
+        return frozenset(regions[pdus[t]] for t in team_ids if t in pdus)
 
-    def read_levels(
-        self, team_ids: Collection[int], levels: Collection[str], filters: Filters | None
-    ) -> None:
-        """The counts of ``team_ids`` by each of ``levels`` (team, PDU), with ``filters`` and
-        the wider ones, in one query each: the views of the units among them by team or by
-        PDU (that their parts' views look up to) are then parts of these, not read again."""
-        filters = filters or Filters()
-        for each in {filters, *_wider(filters)}:
-            for level in levels:
-                self._rows(team_ids, level, each, COUNT_COLUMNS)
-
-    def _read_by_unit(
-        self, level: str, team_ids: Collection[int], grouping: str, filters: Filters
-    ) -> None:
-        tag = _tag(grouping, filters, filters.period)
-        units = self._units_among(level, team_ids)
-        if self.periods or all((teams, tag) in self._found for teams in units.values()):
-            return
-        # A PDU's or region's sums are in the PDU rollups where they have the grouping.
-        if level != "team" and grouping in _PDU_GROUP_COLUMNS:
-            model, group = AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping]
-        else:
-            model, group = AnalyticsCell, _GROUP_COLUMNS[grouping]
-        unit = getattr(model, f"{level}_id")
-        statement = (
-            _grouped(model, group, filters, None, COUNT_COLUMNS)
-            .add_columns(unit)
-            .where(unit.in_(sorted(units)))
-            .group_by(unit)
-        )
-        tables: dict[int, dict[tuple[str, str], list]] = {u: {} for u in units}
-        for row in _read(statement):
-            key, slug, *values, unit_id = row
-            tables[unit_id][(str(key), slug)] = values
-        for unit_id, found in tables.items():
-            self._found.setdefault(
-                (units[unit_id], tag), _Table(COUNT_COLUMNS, {filters.period: found})
-            )
-
-    def _units_among(self, level: str, team_ids: Collection[int]) -> dict[int, frozenset[int]]:
-        """The units of ``level`` (team, PDU, region) wholly among ``team_ids``: their teams."""
+    def planes(
+        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
+    ) -> Planes:
+        """What the view of each unit of ``level`` (team, PDU, region) in the regions
+        ``scope`` by ``grouping`` hides, for the measure over ``denominator``: what the
+        unit's own page hides (``_build_unit``), worked out for every unit at once."""
+        key = (level, grouping, denominator, filters, scope)
+        found = self._planes.get(key)
+        if found is not None:
+            return found
+        at = (denominator, filters, scope)
+        views = self._counted(level, grouping, *at).copy()
+        wider = [self._counted(level, grouping, denominator, w, scope) for w in _wider(filters)]
+        suppress_own(views, wider)
+        if level == "pdu" and grouping in _ACROSS:
+            pdus = self.pdus()
+            several = {p for p, count in Counter(pdus.values()).items() if count > 1}
+            hide_what_parts_hide(views, self.planes("team", grouping, *at), pdus, several)
+        elif level == "region" and grouping in ("team", *_ACROSS):
+            regions = self.regions()
+            hide_what_parts_hide(views, self.planes("pdu", grouping, *at), regions, views.units)
         if level == "team":
-            return {t: frozenset({t}) for t in team_ids}
-        pdus = self.pdus()
-        if level == "pdu":
-            return _whole_units(pdus, team_ids)
-        regions = self.regions()
-        return _whole_units({t: regions[p] for t, p in pdus.items()}, team_ids)
+            hide_totals_hidden_above(views, self.planes("pdu", "team", *at), self.pdus())
+        elif level == "pdu":
+            hide_totals_hidden_above(views, self.planes("region", "pdu", *at), self.regions())
+        self._planes[key] = views
+        return views
+
+    def _counted(
+        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
+    ) -> Planes:
+        """Each unit's people by ``grouping`` and skill, nothing hidden yet."""
+        key = (level, grouping, denominator, filters, scope)
+        if key not in self._counts:
+            rows = self._unit_rows(level, grouping, denominator, filters, scope)
+            self._counts[key] = self._laid_out(grouping, rows)
+        return self._counts[key]
+
+    def _laid_out(self, grouping: str, rows: list) -> Planes:
+        """``planes.counted`` of (key, skill slug, people, unit) rows."""
+        slugs = [c.slug for c in self.columns()]
+        column_of = {slug: i for i, slug in enumerate(slugs)}
+        rows = [r for r in rows if r[1] in column_of]
+        keys = {str(r[0]) for r in rows}
+        shown = _ordered_keys(grouping, keys, self)
+        ordered = [*shown, *sorted(keys - set(shown))]
+        key_of = {k: i for i, k in enumerate(ordered)}
+        units = sorted({r[3] for r in rows})
+        unit_of = {u: i for i, u in enumerate(units)}
+        cells = (
+            np.array([unit_of[r[3]] for r in rows], dtype=np.int64),
+            np.array([key_of[str(r[0])] for r in rows], dtype=np.int64),
+            np.array([column_of[r[1]] for r in rows], dtype=np.int64),
+            np.array([int(r[2] or 0) for r in rows], dtype=np.int64),
+        )
+        return counted(units, ordered, slugs, cells, set(shown))
+
+    def _unit_rows(
+        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
+    ) -> list:
+        """(key, skill slug, people, unit id) for every unit of ``level`` in ``scope``.
+
+        Reading for many periods, every period is read at once (and kept for the others).
+        """
+        batch = bool(self.periods) and filters.period in self.periods
+        tag = (level, grouping, denominator, filters.grade, filters.band, scope)
+        key = (*tag, None if batch else filters.period)
+        if key not in self._unit_tables:
+            if level != "team" and grouping in _PDU_GROUP_COLUMNS:
+                model, group = AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping]
+            else:
+                model, group = AnalyticsCell, _GROUP_COLUMNS[grouping]
+            unit = getattr(model, f"{level}_id")
+            periods = self.periods if batch else None
+            statement = _grouped(model, group, filters, periods, (denominator,))
+            statement = statement.add_columns(unit).group_by(unit)
+            if scope != set(self.regions().values()):
+                statement = statement.where(model.region_id.in_(sorted(scope)))
+            rows = _read(statement)
+            if batch:
+                by_period: dict[str, list] = {p: [] for p in self.periods}
+                for row in rows:
+                    by_period[row[0]].append(row[1:])
+                self._unit_tables[key] = by_period
+            else:
+                self._unit_tables[key] = {filters.period: rows}
+        return self._unit_tables[key][filters.period]
 
     def _keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
         """The row keys of ``team_ids`` when they are whole units of ``grouping``, else None."""
@@ -513,12 +552,6 @@ class _Source:
         if self._pdus is None:
             self._pdus = dict(db.session.execute(select(Team.id, Team.pdu_id)).tuples().all())
         return self._pdus
-
-    def loaded(self, model, ids: Collection[int]) -> list[Unit]:
-        """The units ``ids`` of ``model``, in that order: those not yet read, in one query."""
-        held = self._units.setdefault(model, {})
-        held.update(_by_id(model, [i for i in ids if i not in held]))
-        return [held[i] for i in ids]
 
     def teams_of(self, unit: Unit) -> set[int]:
         key = (type(unit), unit.id)
@@ -556,23 +589,26 @@ def _row_labels(
     grouping: str, keys: Collection[str], source: _Source
 ) -> list[tuple[str, str, str | None]]:
     """(key, label, unit key for drill-down) of each group, in display order."""
+    ordered = _ordered_keys(grouping, keys, source)
     if grouping in ("team", "pdu", "region"):
-        names = source.names(grouping, keys)
-        ordered = sorted(names, key=lambda k: (names[k].lower(), int(k)))
+        names = source.names(grouping, ordered)
         return [(k, names[k], f"{grouping}-{k}") for k in ordered]
     if grouping == "grade":
-        order = [g.value for g in GRADES]
-        return [
-            (k, GRADE_LABELS[Grade(k)], None)
-            for k in sorted(keys, key=lambda k: order.index(k) if k in order else 99)
-        ]
+        return [(k, GRADE_LABELS[Grade(k)], None) for k in ordered]
     if grouping == "band":
-        order = [b.value for b in BAND_ORDER]
-        return [
-            (k, BAND_LABELS[Band(k)] if k else "No band", None)
-            for k in sorted(keys, key=lambda k: order.index(k) if k in order else 99)
-        ]
-    return [(k, k, None) for k in sorted(keys, key=str.lower)]
+        return [(k, BAND_LABELS[Band(k)] if k else "No band", None) for k in ordered]
+    return [(k, k, None) for k in ordered]
+
+
+def _ordered_keys(grouping: str, keys: Collection[str], source: _Source) -> list[str]:
+    """The groups that have rows, in display order: a unit without a name has none."""
+    if grouping in ("team", "pdu", "region"):
+        names = source.names(grouping, keys)
+        return sorted(names, key=lambda k: (names[k].lower(), int(k)))
+    if grouping in ("grade", "band"):
+        order = [g.value for g in (GRADES if grouping == "grade" else BAND_ORDER)]
+        return sorted(keys, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return sorted(keys, key=lambda k: (k.lower(), k))
 
 
 def _figure(metric: Metric, sums: dict[str, Any] | None) -> Figure:
@@ -598,32 +634,20 @@ def _build(
     filters: Filters | None,
     suppress: bool,
     source: _Source,
-    counts: bool = False,
 ) -> Heatmap:
-    """The heatmap; with ``counts``, only what suppression needs: each cell's people (no
-    value, no names), for a view built to find what it hides."""
     filters = filters or Filters()
     metric = METRICS[metric_key]
     cols = source.columns()
     slugs = [c.slug for c in cols]
-    if counts:
-        sums: dict = {}
-        people = source.counts(team_ids, grouping, filters, metric.denominator)
-        keys = {k for (k, _slug) in people if k != ALL}
-        rows = [
-            Row(k, k, {s: Figure(int(people.get((k, s), 0)), None) for s in [*slugs, ALL]})
-            for k in keys
-        ]
-        total_figures = {s: Figure(int(people.get((ALL, s), 0)), None) for s in [*slugs, ALL]}
-    else:
-        sums = source.sums(team_ids, grouping, filters)
-        keys = {k for (k, _slug) in sums if k != ALL}
-        rows = [
-            Row(key, label, {s: _figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
-            for key, label, unit in _row_labels(grouping, keys, source)
-        ]
-        total_figures = {s: _figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
-    total = Row(ALL, "Everyone in view", total_figures)
+    sums = source.sums(team_ids, grouping, filters)
+    keys = {k for (k, _slug) in sums if k != ALL}
+    rows = [
+        Row(key, label, {s: _figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
+        for key, label, unit in _row_labels(grouping, keys, source)
+    ]
+    total = Row(
+        ALL, "Everyone in view", {s: _figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
+    )
     for row in [*rows, total]:
         # "All skills" pools every skill, but it is still about the same people.
         row.figures[ALL].n = max((row.figures[s].n for s in slugs), default=0)
@@ -652,12 +676,13 @@ def _suppress(
 ) -> None:
     every_row = [*heatmap.rows, heatmap.total]
     hide_small(f for row in every_row for f in row.figures.values())
+    slugs = [c.slug for c in heatmap.columns]
     for wider in _wider(filters):
         people = source.counts(team_ids, heatmap.grouping, wider, heatmap.metric.denominator)
         for row in every_row:
-            hide_differences(
-                row.figures, {s: int(people.get((row.key, s), 0)) for s in row.figures}
-            )
+            unfiltered = {s: int(people.get((row.key, s), 0)) for s in slugs}
+            unfiltered[ALL] = max(unfiltered.values(), default=0)
+            hide_differences(row.figures, unfiltered)
     hide_complements(_lines(heatmap))
 
 
@@ -669,25 +694,6 @@ def _lines(heatmap: Heatmap) -> list[list[Figure]]:
     column_lines = [[row.figures[s] for row in every_row] for s in slugs]
     row_lines = [[row.figures[s] for s in slugs] for row in every_row]
     return [*column_lines, *row_lines]
-
-
-def _parent(unit: Unit) -> Unit | None:
-    if isinstance(unit, Team):
-        return unit.pdu
-    if isinstance(unit, Pdu):
-        return unit.region
-    return None
-
-
-def _teams_of(unit: Unit) -> set[int]:
-    if isinstance(unit, Team):
-        return {unit.id}
-    statement = select(Team.id)
-    if isinstance(unit, Pdu):
-        statement = statement.where(Team.pdu_id == unit.id)
-    else:
-        statement = statement.join(Pdu).where(Pdu.region_id == unit.id)
-    return set(db.session.scalars(statement))
 
 
 _LEVELS = {Team: "team", Pdu: "pdu", Region: "region"}
@@ -768,71 +774,47 @@ def _build_unit(
     filters: Filters | None,
     suppress: bool,
     source: _Source,
-    descend: bool = True,
-    counts: bool = False,
 ) -> Heatmap:
     """One unit's heatmap, consistent with the views above it and some below it.
 
-    A region's view by team also hides whatever each of its PDUs' own views by team hides
-    (``descend``): otherwise a PDU's total, shown on its own page, less the teams the
-    region shows would give away a team the PDU's page hides. Likewise a PDU's view by
-    grade, band or site hides what its teams' own views of the same hide, and a region's
-    what its PDUs' views of the same hide (so, through them, what their teams' hide too).
-    The nation's view is each region's put together (``_several_units``).
+    A region's view by team also hides whatever each of its PDUs' own views by team hides:
+    otherwise a PDU's total, shown on its own page, less the teams the region shows would
+    give away a team the PDU's page hides. Likewise a PDU's view by grade, band or site
+    hides what its teams' own views of the same hide, and a region's what its PDUs' views
+    of the same hide (so, through them, what their teams' hide too). The nation's view is
+    each region's put together (``_several_units``).
 
-    The views built only to find what they hide are of ``counts`` (see ``_build``).
+    What those other views hide is worked out for every unit of their level at once
+    (``_Source.planes``), exactly as each unit's own page works it out.
     """
     if unit is None and suppress:
-        return _several_units(team_ids, grouping, metric_key, filters, source, counts)
-    heatmap = _build(team_ids, grouping, metric_key, filters, suppress, source, counts)
-    if suppress and descend and isinstance(unit, Region) and grouping in ("team", *_ACROSS):
-        if grouping in _ACROSS:
-            # Every team's own table for the PDUs' views below, in one query per filter,
-            # and the views by team and by PDU those look up to.
-            source.read_by_unit(team_ids, grouping, filters, ("team", "pdu"))
-            source.read_levels(team_ids, ("team", "pdu"), filters)
-            source.loaded(Team, sorted(team_ids))
-        pdus = sorted({source.pdus()[t] for t in team_ids})
-        views = [
-            _build_unit(
-                pdu, source.teams_of(pdu), grouping, metric_key, filters, True, source, counts=True
-            )
-            for pdu in source.loaded(Pdu, pdus)
-        ]
-        _hide_what_parts_hide(heatmap, views)
-    elif (
-        suppress and descend and isinstance(unit, Pdu) and grouping in _ACROSS and len(team_ids) > 1
-    ):
-        # A PDU by grade (band, site) less all but one of its teams by grade gives that one.
-        source.read_by_unit(team_ids, grouping, filters)
-        views = [
-            _build_unit(team, {team.id}, grouping, metric_key, filters, True, source, counts=True)
-            for team in source.loaded(Team, sorted(team_ids))
-        ]
-        _hide_what_parts_hide(heatmap, views)
-    parent = _parent(unit) if unit is not None and suppress else None
-    if parent is None:
+        return _several_units(team_ids, grouping, metric_key, filters, source)
+    heatmap = _build(team_ids, grouping, metric_key, filters, suppress, source)
+    if not suppress or unit is None:
         return heatmap
-    view = (type(parent), parent.id, _LEVELS[type(unit)], metric_key, filters)
-    above = source.views.get(view)
-    if above is None:
-        above = source.views[view] = _build_unit(
-            parent,
-            source.teams_of(parent),
-            _LEVELS[type(unit)],
-            metric_key,
-            filters,
-            True,
-            source,
-            descend=False,
-            counts=True,
-        )
-    mine = next((r for r in above.rows if r.key == str(unit.id)), None)
+    filters = filters or Filters()
+    scope = source.scope(team_ids)
+    at = (heatmap.metric.denominator, filters, scope)
+    if isinstance(unit, Region) and grouping in ("team", *_ACROSS):
+        pdus = sorted({source.pdus()[t] for t in team_ids})
+        views = source.planes("pdu", grouping, *at)
+        _hide_what_parts_hide(heatmap, [views.cells(p) for p in pdus])
+    elif isinstance(unit, Pdu) and grouping in _ACROSS and len(team_ids) > 1:
+        # A PDU by grade (band, site) less all but one of its teams by grade gives that one.
+        views = source.planes("team", grouping, *at)
+        _hide_what_parts_hide(heatmap, [views.cells(t) for t in sorted(team_ids)])
+    if isinstance(unit, Team):
+        above = source.planes("pdu", "team", *at).cells(unit.pdu_id)
+    elif isinstance(unit, Pdu):
+        above = source.planes("region", "pdu", *at).cells(unit.region_id)
+    else:
+        return heatmap
+    mine = (above or {}).get(str(unit.id))
     if mine is None:
         return heatmap
-    for slug, figure in mine.figures.items():
+    for slug, hidden in mine.items():
         total = heatmap.total.figures[slug]
-        if figure.hidden and not total.hidden:
+        if hidden and not total.hidden:
             total.hidden, total.reason = True, "secondary"
     hide_complements(_lines(heatmap))
     return heatmap
@@ -878,55 +860,38 @@ def _several_units(
     metric_key: str,
     filters: Filters | None,
     source: _Source,
-    counts: bool = False,
 ) -> Heatmap:
     """The suppressed heatmap of several units at once, hiding what their own views hide.
 
     ``team_ids`` is split into whole units (``_parts``); one unit is simply its own view.
-    Otherwise each unit's view, with the same grouping, is built too. A row that belongs
-    to one unit (a team, say) hides whatever that unit's view hides of it; a row or total
-    made of several units' figures hides wherever exactly one of them is hidden, since
-    it less the others would give that one away. Then the lines are made whole again.
+    Otherwise what each unit's own view, with the same grouping, hides is found too. A
+    row that belongs to one unit (a team, say) hides whatever that unit's view hides of
+    it; a row or total made of several units' figures hides wherever exactly one of them
+    is hidden, since it less the others would give that one away. Then the lines are
+    made whole again.
     """
     parts = source.parts(team_ids)
     if len(parts) == 1:
-        return _build_unit(
-            parts[0], team_ids, grouping, metric_key, filters, True, source, counts=counts
-        )
-    heatmap = _build(team_ids, grouping, metric_key, filters, True, source, counts)
-    if grouping in ("team", *_ACROSS):
-        # What the parts' views and theirs below read, in as few queries as can be.
-        if grouping in _ACROSS:
-            source.read_by_unit(team_ids, grouping, filters, ("team", "pdu", "region"))
-            # Every team is a part of a part whose view is built below.
-            source.loaded(Team, sorted(team_ids))
-        source.read_levels(team_ids, ("team", "pdu"), filters)
-    views = [
-        _build_unit(
-            part, source.teams_of(part), grouping, metric_key, filters, True, source, counts=True
-        )
-        for part in parts
-    ]
+        return _build_unit(parts[0], team_ids, grouping, metric_key, filters, True, source)
+    heatmap = _build(team_ids, grouping, metric_key, filters, True, source)
+    at = (heatmap.metric.denominator, filters or Filters(), source.scope(team_ids))
+    views = [source.planes(_LEVELS[type(part)], grouping, *at).cells(part.id) for part in parts]
     _hide_what_parts_hide(heatmap, views)
     return heatmap
 
 
-def _hide_what_parts_hide(heatmap: Heatmap, views: list[Heatmap]) -> None:
+def _hide_what_parts_hide(heatmap: Heatmap, views: list[dict[str, dict[str, bool]] | None]) -> None:
     """Hide in ``heatmap`` what the views of its parts hide, then make the lines whole.
 
-    A row that belongs to one part (a team, say) hides whatever that part's view hides of
-    it; a row or total made of several parts' figures hides wherever exactly one of them
-    is hidden, since it less the others would give that one away.
+    ``views`` is what each part's view hides (``Planes.cells``). A row that belongs to one
+    part (a team, say) hides whatever that part's view hides of it; a row or total made
+    of several parts' figures hides wherever exactly one of them is hidden, since it less
+    the others would give that one away.
     """
-    rows_of = [{r.key: r for r in view.rows} for view in views]
     for row in [*heatmap.rows, heatmap.total]:
-        theirs = [
-            view.total if row.key == ALL else rows.get(row.key)
-            for view, rows in zip(views, rows_of, strict=True)
-        ]
+        theirs = [cells for view in views if view and (cells := view.get(row.key))]
         for slug, figure in row.figures.items():
-            hidden = [r for r in theirs if r is not None and r.figures[slug].hidden]
-            if len(hidden) == 1 and not figure.hidden:
+            if not figure.hidden and sum(1 for cells in theirs if cells[slug]) == 1:
                 figure.hidden, figure.reason = True, "secondary"
     hide_complements(_lines(heatmap))
 

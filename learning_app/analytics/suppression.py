@@ -49,9 +49,11 @@ def hide_differences(
     unfiltered_n: Mapping[Hashable, int],
     threshold: int = THRESHOLD,
 ) -> None:
-    """Hide each figure whose unfiltered twin differs from it by 1 to threshold - 1 people."""
+    """Hide each figure whose unfiltered twin differs from it by 1 to threshold - 1 people.
+
+    A figure about no one has no value to give away, so it stays as it is."""
     for key, figure in figures.items():
-        if figure.hidden:
+        if figure.hidden or not figure.n:
             continue
         difference = unfiltered_n.get(key, 0) - figure.n
         if 0 < difference < threshold:
