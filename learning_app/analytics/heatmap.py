@@ -10,7 +10,7 @@ unless the reader is the SPO of every team in view.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from operator import add
@@ -325,6 +325,16 @@ def _read(statement: Select):
     return db.session.connection().execute(statement).all()
 
 
+def _dense(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``ids`` (whole numbers from 0), in order, and each one's
+    place among them: ``numpy.unique`` with ``return_inverse``, without the sort."""
+    if not len(ids):
+        return ids, ids
+    present = np.zeros(int(ids.max()) + 1, dtype=bool)
+    present[ids] = True
+    return np.nonzero(present)[0], (np.cumsum(present) - 1)[ids]
+
+
 def _tag(grouping: str, filters: Filters, period: str | None) -> tuple:
     """What, besides its teams, names a table read: ``period`` None for every period."""
     return (grouping, filters.grade, filters.band, period)
@@ -356,6 +366,19 @@ class _Table:
         return {k: v for key in keys for k, v in by_key.get(key, {}).items()}
 
 
+@dataclass
+class _Cells:
+    """Rows of people as arrays: each row's unit id, key (an index into ``keys``), skill
+    (an index into the columns) and people. A key, unit and skill may come more than once:
+    the rows add up."""
+
+    units: np.ndarray
+    codes: np.ndarray
+    keys: list[str]
+    slugs: np.ndarray
+    people: np.ndarray
+
+
 class _Source:
     """Where the heatmaps built for one answer read their figures and names.
 
@@ -379,6 +402,8 @@ class _Source:
         self._planes: dict[tuple, Planes] = {}
         self._counts: dict[tuple, Planes] = {}
         self._unit_tables: dict[tuple, dict[str, list]] = {}
+        self._team_tables: dict[tuple, _Cells] = {}
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
         self._pdus: dict[int, int] | None = None
         self._regions: dict[int, int] | None = None
 
@@ -461,36 +486,70 @@ class _Source:
     def _counted(
         self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
     ) -> Planes:
-        """Each unit's people by ``grouping`` and skill, nothing hidden yet."""
+        """Each unit's people by ``grouping`` and skill, nothing hidden yet.
+
+        Where the teams' own figures are needed anyway (by team, or by grade, band or
+        site, which a PDU's view takes from its teams'), every level's are added up from
+        one read of them; otherwise each unit's are read added up.
+        """
         key = (level, grouping, denominator, filters, scope)
         if key not in self._counts:
-            rows = self._unit_rows(level, grouping, denominator, filters, scope)
-            self._counts[key] = self._laid_out(grouping, rows)
+            cells = self._team_cells(level, grouping, denominator, filters, scope)
+            if cells is None:
+                cells = self._unit_cells(level, grouping, denominator, filters, scope)
+            else:
+                cells = self._raised(level, grouping, cells)
+            self._counts[key] = self._laid_out(grouping, cells)
         return self._counts[key]
 
-    def _laid_out(self, grouping: str, rows: list) -> Planes:
-        """``planes.counted`` of (key, skill slug, people, unit) rows."""
-        slugs = [c.slug for c in self.columns()]
-        column_of = {slug: i for i, slug in enumerate(slugs)}
-        rows = [r for r in rows if r[1] in column_of]
-        keys = {str(r[0]) for r in rows}
-        shown = _ordered_keys(grouping, keys, self)
-        ordered = [*shown, *sorted(keys - set(shown))]
-        key_of = {k: i for i, k in enumerate(ordered)}
-        units = sorted({r[3] for r in rows})
-        unit_of = {u: i for i, u in enumerate(units)}
-        cells = (
-            np.array([unit_of[r[3]] for r in rows], dtype=np.int64),
-            np.array([key_of[str(r[0])] for r in rows], dtype=np.int64),
-            np.array([column_of[r[1]] for r in rows], dtype=np.int64),
-            np.array([int(r[2] or 0) for r in rows], dtype=np.int64),
-        )
-        return counted(units, ordered, slugs, cells, set(shown))
-
-    def _unit_rows(
+    def _team_cells(
         self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
-    ) -> list:
-        """(key, skill slug, people, unit id) for every unit of ``level`` in ``scope``.
+    ) -> _Cells | None:
+        """The teams' own cells, by ``grouping`` if it cuts across units: read now if they
+        are needed (None if not, and not read already)."""
+        batch = bool(self.periods) and filters.period in self.periods
+        if batch:
+            return None
+        across = grouping if grouping in _ACROSS else None
+        tag = (denominator, filters, scope)
+        found = self._team_tables.get((across, *tag))
+        if found is None and across is None:
+            found = next((c for (_g, *t), c in self._team_tables.items() if tuple(t) == tag), None)
+        if found is not None or not (level == "team" or grouping == "team" or across):
+            return found
+        group = [AnalyticsCell.team_id] if across is None else [_GROUP_COLUMNS[across]]
+        statement = select(
+            AnalyticsCell.team_id,
+            *group,
+            AnalyticsCell.skill_slug,
+            getattr(AnalyticsCell, denominator),
+        ).where(AnalyticsCell.period == filters.period)
+        if filters.grade:
+            statement = statement.where(AnalyticsCell.grade == filters.grade)
+        if filters.band:
+            statement = statement.where(AnalyticsCell.band == filters.band)
+        if scope != set(self.regions().values()):
+            statement = statement.where(AnalyticsCell.region_id.in_(sorted(scope)))
+        found = self._team_tables[(across, *tag)] = self._cells(_read(statement))
+        return found
+
+    def _raised(self, level: str, grouping: str, cells: _Cells) -> _Cells:
+        """The teams' cells as the cells of their units of ``level``, by ``grouping``."""
+        teams = cells.units
+        pdu_of, region_of = self._unit_arrays()
+        of_level = {"team": teams, "pdu": pdu_of[teams]}
+        of_level["region"] = region_of[of_level["pdu"]]
+        if grouping in of_level:
+            ids, codes = _dense(of_level[grouping])
+            keys = [str(i) for i in ids.tolist()]
+        else:
+            keys, codes = cells.keys, cells.codes
+        return _Cells(of_level[level], codes, keys, cells.slugs, cells.people)
+
+    def _unit_cells(
+        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
+    ) -> _Cells:
+        """Each unit of ``level``'s cells by ``grouping``, added up in the query.
 
         Reading for many periods, every period is read at once (and kept for the others).
         """
@@ -508,15 +567,61 @@ class _Source:
             statement = statement.add_columns(unit).group_by(unit)
             if scope != set(self.regions().values()):
                 statement = statement.where(model.region_id.in_(sorted(scope)))
-            rows = _read(statement)
+            # (period,) key, skill slug, people, unit: as _cells reads them.
+            rows = [(r[-1], *r[:-1]) for r in _read(statement)]
             if batch:
                 by_period: dict[str, list] = {p: [] for p in self.periods}
                 for row in rows:
-                    by_period[row[0]].append(row[1:])
+                    by_period[row[1]].append((row[0], *row[2:]))
                 self._unit_tables[key] = by_period
             else:
                 self._unit_tables[key] = {filters.period: rows}
-        return self._unit_tables[key][filters.period]
+        return self._cells(self._unit_tables[key][filters.period])
+
+    def _cells(self, rows: list) -> _Cells:
+        """(unit, key, skill slug, people) rows as arrays, the skills of no column left out."""
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return _Cells(empty, empty, [], empty, empty)
+        units, keys, slugs, people = zip(*rows, strict=True)
+        column_of = defaultdict(lambda: -1, {c.slug: i for i, c in enumerate(self.columns())})
+        columns = np.fromiter(map(column_of.__getitem__, slugs), np.int64, len(slugs))
+        code_of = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+        codes = np.fromiter(map(code_of.__getitem__, keys), np.int64, len(keys))
+        known = columns >= 0
+        return _Cells(
+            np.fromiter(units, np.int64, len(units))[known],
+            codes[known],
+            [str(k) for k in code_of],
+            columns[known],
+            np.fromiter(people, np.int64, len(people))[known],
+        )
+
+    def _laid_out(self, grouping: str, cells: _Cells) -> Planes:
+        """``planes.counted`` of ``cells``, the keys in display order."""
+        used = _dense(cells.codes)[0].tolist()
+        names = [cells.keys[c] for c in used]
+        shown = _ordered_keys(grouping, names, self)
+        ordered = [*shown, *sorted(set(names) - set(shown))]
+        position = {k: i for i, k in enumerate(ordered)}
+        recode = np.zeros(len(cells.keys), dtype=np.int64)
+        for c in used:
+            recode[c] = position[cells.keys[c]]
+        units, unit_at = _dense(cells.units)
+        slugs = [c.slug for c in self.columns()]
+        found = (unit_at, recode[cells.codes], cells.slugs, cells.people)
+        return counted(units.tolist(), ordered, slugs, found, set(shown))
+
+    def _unit_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every team's PDU and every PDU's region, as arrays indexed by id."""
+        if self._arrays is None:
+            pdus, regions = self.pdus(), self.regions()
+            pdu_of = np.full(max(pdus, default=0) + 1, -1, dtype=np.int64)
+            pdu_of[list(pdus)] = list(pdus.values())
+            region_of = np.full(max(regions, default=0) + 1, -1, dtype=np.int64)
+            region_of[list(regions)] = list(regions.values())
+            self._arrays = pdu_of, region_of
+        return self._arrays
 
     def _keys(self, team_ids: frozenset[int], grouping: str) -> set[str] | None:
         """The row keys of ``team_ids`` when they are whole units of ``grouping``, else None."""
@@ -578,9 +683,11 @@ class _Source:
         if missing:
             model = {"team": Team, "pdu": Pdu, "region": Region}[grouping]
             ids = [int(k) for k in missing]
-            for i, name in db.session.execute(
-                select(model.id, model.name).where(model.id.in_(ids))
-            ):
+            statement = select(model.id, model.name)
+            if len(ids) <= _MANY_TEAMS:
+                # Naming thousands of ids costs more than reading every name.
+                statement = statement.where(model.id.in_(ids))
+            for i, name in db.session.execute(statement):
                 self._names[(grouping, str(i))] = name
         return {k: self._names[(grouping, k)] for k in keys if (grouping, k) in self._names}
 

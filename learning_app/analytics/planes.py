@@ -99,7 +99,8 @@ def counted(
     shown: Collection[str] | None = None,
 ) -> Planes:
     """The planes of ``units`` from ``cells``: (unit, key, slug, people) as index arrays
-    into ``units``, ``keys`` (in display order) and ``slugs``, one per (unit, key, slug).
+    into ``units``, ``keys`` (in display order) and ``slugs``; rows of the same (unit,
+    key, slug) add up.
 
     Only the keys in ``shown`` (all if None) are rows; the others count in the total, as
     a group with no name counts in a page's total but has no row of its own.
@@ -114,12 +115,19 @@ def counted(
     present[unit_at[as_row], key_at[as_row]] = True
     width = int(present.sum(axis=1).max(initial=0))
     pos = np.where(present, np.cumsum(present, axis=1) - 1, width)
-    n = np.zeros((u_count, width + 2, s_count + 1), dtype=np.int64)
-    n[unit_at[as_row], pos[unit_at[as_row], key_at[as_row]], slug_at[as_row]] = people[as_row]
-    np.add.at(n, (unit_at, width + 1, slug_at), people)
+    shape = (u_count, width + 2, s_count + 1)
+    rows = unit_at[as_row], pos[unit_at[as_row], key_at[as_row]], slug_at[as_row]
+    n = _added(shape, rows, people[as_row]) + _added(shape, (unit_at, width + 1, slug_at), people)
     if s_count:
         n[:, :, s_count] = n[:, :, :s_count].max(axis=2)
     return Planes(list(units), list(keys), list(slugs), pos, n, np.zeros(n.shape, dtype=bool))
+
+
+def _added(shape: tuple[int, ...], at: tuple[np.ndarray, ...], values: np.ndarray) -> np.ndarray:
+    """An array of ``shape`` holding the sum of ``values`` at each of the places ``at``."""
+    size = int(np.prod(shape))
+    flat = np.bincount(np.ravel_multi_index(at, shape), weights=values, minlength=size)
+    return flat.round().astype(np.int64).reshape(shape)
 
 
 def suppress_own(planes: Planes, wider: Sequence[Planes], threshold: int = THRESHOLD) -> None:
@@ -203,11 +211,13 @@ def hide_what_parts_hide(
     ]
     if not pairs:
         return
+    pairs.sort(key=lambda pair: pair[1])
     part_at, whole_at = (np.array(a, dtype=np.int64) for a in zip(*pairs, strict=True))
     seen = parts.hidden[part_at[:, None], _matching_rows(parts, part_at, planes, whole_at)]
-    hidden_by = np.zeros(planes.n.shape, dtype=np.int64)
-    np.add.at(hidden_by, whole_at, seen)
-    planes.hidden |= hidden_by == 1
+    # Each whole's parts are together: add up how many of them hide each cell.
+    starts = np.flatnonzero(np.r_[True, whole_at[1:] != whole_at[:-1]])
+    hidden_by = np.add.reduceat(seen.astype(np.int64), starts, axis=0)
+    planes.hidden[whole_at[starts]] |= hidden_by == 1
     hide_complements(planes)
 
 
