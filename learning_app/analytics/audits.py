@@ -92,12 +92,13 @@ def _counted(team_ids: Collection[int] | None, since: date, until: date | None =
 def _kept(team_ids: Collection[int], quarters: list[str]) -> Cells:
     columns = (AuditCell.team_id, AuditCell.quarter, AuditCell.kind, AuditCell.question_key)
     sums = (AuditCell.audits, AuditCell.yes, AuditCell.answered, AuditCell.people)
-    rows = db.session.execute(
+    # Plain rows, not the ORM's: a national page reads some 30,000.
+    rows = db.session.connection().execute(
         select(*columns, *sums).where(
             AuditCell.team_id.in_(sorted(team_ids)), AuditCell.quarter.in_(quarters)
         )
     )
-    return {tuple(row[:4]): list(row[4:]) for row in rows}
+    return {(t, q, k, key): [a, y, n, p] for t, q, k, key, a, y, n, p in rows}
 
 
 def _written() -> bool:

@@ -49,6 +49,7 @@ from learning_app.reflective.oversight_measures import (
     Practitioner,
     Week,
     clock_words,
+    coverage_by_team,
     day_words,
     is_at_risk,
     loads,
@@ -290,10 +291,10 @@ def _total(figures: Iterable[Figures]) -> Figures:
 def _figures_by_team(teams: list[Team], today: date) -> dict[int, Figures]:
     team_ids = [t.id for t in teams]
     by_team = {t.id: Figures(t.name) for t in teams}
-    for person in practitioners_of(team_ids, today, rule_store.current_rules()):
-        if person.cadence_weeks is not None:
-            by_team[person.team_id].with_cadence += 1
-            by_team[person.team_id].covered += person.covered(today)
+    coverage = coverage_by_team(team_ids, today, rule_store.current_rules())
+    for team_id, (with_cadence, covered) in coverage.items():
+        by_team[team_id].with_cadence += with_cadence
+        by_team[team_id].covered += covered
     for team_id, status, due_on, starts_at, reason in _live_discussions(team_ids):
         by_team[team_id].overdue += due_on < today
         by_team[team_id].at_risk += is_at_risk(status, reason, starts_at, due_on)

@@ -15,9 +15,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
-from learning_app.accounts.constants import Band, Role, experience_band
+from learning_app.accounts.constants import Band, Role, experience_band, months_between
 from learning_app.accounts.models import User, holds_role
 from learning_app.core.time import LONDON, london
 from learning_app.extensions import db
@@ -138,20 +138,54 @@ class Practitioner:
     @property
     def due_by(self) -> date | None:
         """The day the next discussion was due by cadence, when there has been one."""
-        if self.cadence_weeks is None or self.last_signed_on is None:
-            return None
-        return self.last_signed_on + timedelta(weeks=self.cadence_weeks)
+        return cadence_due_by(self.cadence_weeks, self.last_signed_on)
 
     def covered(self, today: date) -> bool:
-        due_by = self.due_by
-        return due_by is not None and due_by >= today
+        return is_covered(self.cadence_weeks, self.last_signed_on, today)
 
 
-def practitioners_of(team_ids: Collection[int], today: date, rules: Rules) -> list[Practitioner]:
-    """Active practitioners of ``team_ids`` with their last signed discussion: one query."""
-    if not team_ids:
-        return []
-    is_practitioner = holds_role(Role.PRACTITIONER)
+def cadence_due_by(cadence_weeks: int | None, last_signed_on: date | None) -> date | None:
+    if cadence_weeks is None or last_signed_on is None:
+        return None
+    return last_signed_on + timedelta(weeks=cadence_weeks)
+
+
+def is_covered(cadence_weeks: int | None, last_signed_on: date | None, today: date) -> bool:
+    due = cadence_due_by(cadence_weeks, last_signed_on)
+    return due is not None and due >= today
+
+
+class Cadences:
+    """Each practitioner's experience band and cadence on ``today``.
+
+    Both follow from the grade and the whole months since starting and since qualifying,
+    so they are worked out once for each such combination, not once a practitioner.
+    """
+
+    def __init__(self, rules: Rules, today: date) -> None:
+        self.rules, self.today = rules, today
+        self._found: dict[tuple, tuple[Band | None, int | None]] = {}
+
+    def of(
+        self, grade: str, started_on: date | None, qualified_on: date | None
+    ) -> tuple[Band | None, int | None]:
+        today = self.today
+        key = (
+            grade,
+            None if started_on is None else months_between(started_on, today),
+            None if qualified_on is None else months_between(qualified_on, today),
+        )
+        found = self._found.get(key)
+        if found is None:
+            band = experience_band(grade, qualified_on, today)
+            cadence = cadence_weeks(self.rules, band, started_on, qualified_on, today)
+            found = self._found[key] = (band, cadence)
+        return found
+
+
+def _with_last_signed(team_ids: Collection[int], today: date, *columns) -> Select:
+    """``columns`` of the active practitioners of ``team_ids``, then their grade, start and
+    qualification dates and the day of their last signed discussion."""
     last_signed = (
         select(
             Discussion.practitioner_id.label("practitioner_id"),
@@ -161,35 +195,51 @@ def practitioners_of(team_ids: Collection[int], today: date, rules: Rules) -> li
         .group_by(Discussion.practitioner_id)
         .subquery()
     )
+    return (
+        select(*columns, User.grade, User.started_on, User.qualified_on, last_signed.c.held_on)
+        .outerjoin(last_signed, last_signed.c.practitioner_id == User.id)
+        .where(
+            User.active.is_(True),
+            User.team_id.in_(list(team_ids)),
+            holds_role(Role.PRACTITIONER),
+        )
+    )
+
+
+def practitioners_of(team_ids: Collection[int], today: date, rules: Rules) -> list[Practitioner]:
+    """Active practitioners of ``team_ids`` with their last signed discussion: one query."""
+    if not team_ids:
+        return []
     # Columns, not users: a national reader's page counts 20,000 practitioners.
     rows = db.session.execute(
-        select(
-            User.id,
-            User.name,
-            User.team_id,
-            User.grade,
-            User.started_on,
-            User.qualified_on,
-            last_signed.c.held_on,
+        _with_last_signed(team_ids, today, User.id, User.name, User.team_id).order_by(
+            User.name, User.id
         )
-        .outerjoin(last_signed, last_signed.c.practitioner_id == User.id)
-        .where(User.active.is_(True), User.team_id.in_(list(team_ids)), is_practitioner)
-        .order_by(User.name, User.id)
     ).tuples()
+    cadences = Cadences(rules, today)
     result = []
     for user_id, name, team_id, grade, started_on, qualified_on, held_on in rows:
-        band = experience_band(grade, qualified_on, today)
-        result.append(
-            Practitioner(
-                id=user_id,
-                name=name,
-                team_id=team_id,
-                band=band,
-                cadence_weeks=cadence_weeks(rules, band, started_on, qualified_on, today),
-                last_signed_on=held_on,
-            )
-        )
+        band, cadence = cadences.of(grade, started_on, qualified_on)
+        result.append(Practitioner(user_id, name, team_id, band, cadence, held_on))
     return result
+
+
+def coverage_by_team(
+    team_ids: Collection[int], today: date, rules: Rules
+) -> dict[int, tuple[int, int]]:
+    """Per team, its active practitioners a cadence applies to and how many of them are
+    covered (as ``practitioners_of`` finds them, without reading who they are)."""
+    found: dict[int, tuple[int, int]] = {}
+    if not team_ids:
+        return found
+    cadences = Cadences(rules, today)
+    rows = db.session.connection().execute(_with_last_signed(team_ids, today, User.team_id))
+    for team_id, grade, started_on, qualified_on, held_on in rows:
+        cadence = cadences.of(grade, started_on, qualified_on)[1]
+        if cadence is not None:
+            with_cadence, covered = found.get(team_id, (0, 0))
+            found[team_id] = (with_cadence + 1, covered + is_covered(cadence, held_on, today))
+    return found
 
 
 # At risk --------------------------------------------------------------------------------

@@ -7,9 +7,12 @@ from datetime import date
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from learning_app.accounts.constants import Band
+from learning_app.accounts.constants import Band, Grade, experience_band
 from learning_app.framework.loader import DEFAULT_FRAMEWORK_PATH
+from learning_app.reflective.oversight_measures import Cadences
 from learning_app.reflective.rules import (
     DEFAULT_RULES_PATH,
     Rosh,
@@ -113,3 +116,25 @@ def test_cadence_must_cover_every_month_of_every_band():
 def test_a_document_of_the_wrong_shape_is_refused(document):
     with pytest.raises(RulesError):
         parse_rules(document)
+
+
+@given(
+    people=st.lists(
+        st.tuples(
+            st.sampled_from([g.value for g in Grade]),
+            # Few months apart, so that many people share a combination.
+            st.one_of(st.none(), st.dates(date(2024, 6, 1), date(2026, 12, 31))),
+            st.one_of(st.none(), st.dates(date(2024, 6, 1), date(2026, 12, 31))),
+        ),
+        max_size=60,
+    ),
+    today=st.dates(date(2026, 6, 1), date(2027, 3, 31)),
+)
+def test_cadences_worked_out_once_a_combination_match_each_persons_own(people, today):
+    """One ``Cadences`` serves a whole page: whoever was worked out first, everyone gets
+    the band and cadence their own dates give."""
+    cadences = Cadences(RULES, today)
+    for grade, started_on, qualified_on in people:
+        band = experience_band(grade, qualified_on, today)
+        own = (band, cadence_weeks(RULES, band, started_on, qualified_on, today))
+        assert cadences.of(grade, started_on, qualified_on) == own
