@@ -88,6 +88,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # A heatmap of more rows (every team or site in the country) is shown a page at a
         # time; its downloads hold every row.
         "HEATMAP_ROWS_PER_PAGE": 100,
+        # Likewise the oversight page's observers (a national reader's are 2,000); the API
+        # holds every one.
+        "OBSERVERS_PER_PAGE": 100,
         # Uploads (CSV imports, framework files) are small; refuse anything larger early.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # How many reverse proxies (load balancers) sit in front of the app; their

@@ -31,6 +31,7 @@ from learning_app.analytics import kept
 from learning_app.analytics.models import AuditCell
 from learning_app.analytics.quarters import quarter_of, quarter_start
 from learning_app.analytics.quarters import quarters_to as _quarters_to
+from learning_app.core.sql import among
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.observations.models import (
@@ -95,7 +96,7 @@ def _kept(team_ids: Collection[int], quarters: list[str]) -> Cells:
     # Plain rows, not the ORM's: a national page reads some 30,000.
     rows = db.session.connection().execute(
         select(*columns, *sums).where(
-            AuditCell.team_id.in_(sorted(team_ids)), AuditCell.quarter.in_(quarters)
+            among(AuditCell.team_id, team_ids), AuditCell.quarter.in_(quarters)
         )
     )
     return {(t, q, k, key): [a, y, n, p] for t, q, k, key, a, y, n, p in rows}

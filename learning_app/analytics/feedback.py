@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from learning_app.accounts.models import User
 from learning_app.analytics.oversight import SmallGroups, months_before
 from learning_app.analytics.suppression import THRESHOLD_SENSITIVE, Figure
+from learning_app.core.sql import among
 from learning_app.extensions import db
 from learning_app.observations.models import FEEDBACK_ITEMS, FeedbackResponse
 from learning_app.org.models import Team
@@ -74,7 +75,7 @@ def _tallies(team_ids: Collection[int], since: date) -> dict[int, _Tally]:
     rows = db.session.execute(
         select(User.team_id, *columns)
         .join(User, User.id == FeedbackResponse.practitioner_id)
-        .where(User.team_id.in_(list(team_ids)), FeedbackResponse.received_on >= since)
+        .where(among(User.team_id, team_ids), FeedbackResponse.received_on >= since)
         .group_by(User.team_id)
     )
     tallies = {}

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User, holds_role
 from learning_app.analytics.models import KeptSums
+from learning_app.core.sql import among
 from learning_app.extensions import db
 from learning_app.observations.models import Observation
 from learning_app.org.models import Team
@@ -31,7 +32,7 @@ def counted(team_ids: Collection[int] | None, since: date, until: date | None = 
         Observation.observed_on >= since,
     ]
     if team_ids is not None:
-        conditions.append(User.team_id.in_(sorted(team_ids)))
+        conditions.append(among(User.team_id, team_ids))
     if until is not None:
         conditions.append(Observation.observed_on <= until)
     return conditions

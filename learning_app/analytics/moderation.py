@@ -30,6 +30,7 @@ from sqlalchemy import Float, Select, cast, delete, func, insert, select
 from learning_app.accounts.models import User
 from learning_app.analytics import kept
 from learning_app.analytics.models import ModerationCell
+from learning_app.core.sql import among
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.observations.models import Observation, ObservationRating
@@ -110,7 +111,7 @@ def _by_skill(team_ids: Collection[int], today: date):
         where = []
     else:
         columns = ModerationCell.__table__.c
-        where = [ModerationCell.team_id.in_(sorted(team_ids))]
+        where = [among(ModerationCell.team_id, team_ids)]
     keys = (columns.observer_id, columns.observer_role, columns.skill_id)
     return (
         select(

@@ -48,6 +48,7 @@ from learning_app.analytics.moderation import MONTHS, observer_means
 from learning_app.analytics.suppression import THRESHOLD, Figure, hide_complements, hide_small
 from learning_app.assessments.models import LearningCycle
 from learning_app.assessments.queries import cycle_completion
+from learning_app.core.sql import among
 from learning_app.extensions import db
 from learning_app.framework.models import Skill
 from learning_app.observations.models import (
@@ -141,7 +142,7 @@ def _practitioners(team_ids: Collection[int]):
     """(id, team id) of the active practitioners of ``team_ids``, as in ``practitioners_in``."""
     is_practitioner = holds_role(Role.PRACTITIONER)
     return select(User.id, User.team_id).where(
-        User.active.is_(True), User.team_id.in_(list(team_ids)), is_practitioner
+        User.active.is_(True), among(User.team_id, team_ids), is_practitioner
     )
 
 
@@ -209,7 +210,7 @@ class SmallGroups:
     def of_regions(cls, team_ids: Collection[int], threshold: int | None = None) -> SmallGroups:
         """Every team of the regions holding ``team_ids``."""
         regions = select(Pdu.region_id).join(Team, Team.pdu_id == Pdu.id)
-        regions = regions.where(Team.id.in_(list(team_ids)))
+        regions = regions.where(among(Team.id, team_ids))
         return cls(_places(select().where(Pdu.region_id.in_(regions))), "region", threshold)
 
     def figure(self, people: Mapping[int, int], view: Collection[int]) -> Figure:
@@ -375,7 +376,7 @@ def _unit_columns(team_ids: Collection[int]) -> tuple[list[int], list[int], list
     """The teams, their PDUs and their regions: a unit holding one of the teams."""
     statement = select(Team.id, Team.pdu_id, Pdu.region_id).join(Pdu, Pdu.id == Team.pdu_id)
     if len(team_ids) <= MANY_TEAMS:
-        rows = db.session.execute(statement.where(Team.id.in_(list(team_ids)))).all()
+        rows = db.session.execute(statement.where(among(Team.id, team_ids))).all()
     else:
         # Reading every team costs less than naming a few thousand in the query.
         wanted = set(team_ids)
@@ -389,7 +390,7 @@ def _unit_columns(team_ids: Collection[int]) -> tuple[list[int], list[int], list
 
 def _holds_teams(model, team_ids: Collection[int]):
     teams, pdus, regions = _unit_columns(team_ids)
-    return or_(model.team_id.in_(teams), model.pdu_id.in_(pdus), model.region_id.in_(regions))
+    return or_(among(model.team_id, teams), model.pdu_id.in_(pdus), model.region_id.in_(regions))
 
 
 def cycles_covering(team_ids: Collection[int]) -> list[LearningCycle]:
@@ -493,7 +494,7 @@ def campaign_rows(team_ids: Collection[int], today: date) -> list[CampaignRow]:
                 db.session.scalars(
                     select(Observation.practitioner_id)
                     .where(
-                        Observation.practitioner_id.in_(list(members)),
+                        among(Observation.practitioner_id, members),
                         Observation.status.in_(SHARED),
                         Observation.observed_on >= campaign.starts_on,
                         Observation.observed_on <= campaign.ends_on,
@@ -546,9 +547,7 @@ def moderation_rows(team_ids: Collection[int], today: date) -> list[ObserverRow]
         have[1] += int(total)
         have[2] += float(expected)
         roles[observer_id] = max(roles.get(observer_id, (0, "")), (ratings, role))
-    names = dict(
-        db.session.execute(select(User.id, User.name).where(User.id.in_(list(sums)))).all()
-    )
+    names = dict(db.session.execute(select(User.id, User.name).where(among(User.id, sums))).all())
     result = [
         ObserverRow(
             observer_id,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from learning_app.accounts.constants import Role
@@ -25,8 +25,10 @@ from learning_app.analytics.feedback import (
     withheld,
 )
 from learning_app.analytics.moderation import window_start
+from learning_app.core.pagination import paginate_list
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
+from learning_app.core.sql import among
 from learning_app.core.time import london_today
 from learning_app.extensions import db
 from learning_app.org.models import Team
@@ -55,7 +57,7 @@ def oversight_of(selection: UnitSelection, today: date) -> Oversight:
     team_ids = selection.team_ids
     discussions = None
     if team_ids and team_ids <= scope_team_ids(current_actor(), Role.LEADER):
-        teams = db.session.scalars(select(Team).where(Team.id.in_(sorted(team_ids))))
+        teams = db.session.scalars(select(Team).where(among(Team.id, team_ids)))
         discussions = unit_figures(teams, today)
     return Oversight(
         audits=oversight.audit_rates(team_ids, today),
@@ -78,7 +80,7 @@ def index():
         audits=figures.audits,
         cycles=figures.cycles,
         campaigns=figures.campaigns,
-        observers=figures.observers,
+        observers=paginate_list(figures.observers, current_app.config["OBSERVERS_PER_PAGE"]),
         discussions=figures.discussions,
         feedback=figures.feedback,
         moderation_months=oversight.MODERATION_MONTHS,

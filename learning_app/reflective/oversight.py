@@ -33,6 +33,7 @@ from sqlalchemy.orm import joinedload
 
 from learning_app.accounts.models import User
 from learning_app.core.policy import spo_team_ids
+from learning_app.core.sql import among
 from learning_app.core.time import aware, london
 from learning_app.extensions import db
 from learning_app.org.models import Team
@@ -146,7 +147,7 @@ def spo_overview(spo: User, today: date) -> SpoOverview:
 def _spo_at_risk(spo: User, team_ids: set[int]) -> list[AtRiskRow]:
     # The SPO's own items, and their teams' items that have no SPO to hold them yet.
     unheld = (
-        and_(Discussion.spo_id.is_(None), User.team_id.in_(list(team_ids))) if team_ids else false()
+        and_(Discussion.spo_id.is_(None), among(User.team_id, team_ids)) if team_ids else false()
     )
     candidates = db.session.scalars(
         select(Discussion)
@@ -307,7 +308,9 @@ def _figures_by_team(teams: list[Team], today: date) -> dict[int, Figures]:
 def _names(user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+    return dict(
+        db.session.execute(select(User.id, User.name).where(among(User.id, user_ids))).all()
+    )
 
 
 def _live_discussions(team_ids: list[int]):
@@ -324,7 +327,7 @@ def _live_discussions(team_ids: list[int]):
         .join(User, User.id == Discussion.practitioner_id)
         .where(
             User.active.is_(True),
-            User.team_id.in_(team_ids),
+            among(User.team_id, team_ids),
             Discussion.status.in_([s.value for s in LIVE]),
         )
     ).all()
@@ -339,7 +342,7 @@ def _case_event_spans(team_ids: list[int], today: date):
         .join(User, User.id == Discussion.practitioner_id)
         .where(
             User.active.is_(True),
-            User.team_id.in_(team_ids),
+            among(User.team_id, team_ids),
             Discussion.status == DiscussionStatus.SIGNED.value,
             Discussion.held_on > today - timedelta(weeks=SPAN_WINDOW_WEEKS),
             Discussion.held_on <= today,

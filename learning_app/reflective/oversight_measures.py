@@ -19,6 +19,7 @@ from sqlalchemy import Select, case, func, select
 
 from learning_app.accounts.constants import Band, Role, experience_band, months_between
 from learning_app.accounts.models import User, holds_role
+from learning_app.core.sql import among
 from learning_app.core.time import LONDON, london
 from learning_app.extensions import db
 from learning_app.reflective.models import (
@@ -95,7 +96,7 @@ def loads(spo_ids: Collection[int], weeks: tuple[Week, Week]) -> dict[int, tuple
     capacities = dict(
         db.session.execute(
             select(SpoCapacity.spo_id, SpoCapacity.sessions_per_week).where(
-                SpoCapacity.spo_id.in_(list(spo_ids))
+                among(SpoCapacity.spo_id, spo_ids)
             )
         ).all()
     )
@@ -106,7 +107,7 @@ def loads(spo_ids: Collection[int], weeks: tuple[Week, Week]) -> dict[int, tuple
         for spo_id, a, b in db.session.execute(
             select(Discussion.spo_id, func.sum(in_first), func.sum(1 - in_first))
             .where(
-                Discussion.spo_id.in_(list(spo_ids)),
+                among(Discussion.spo_id, spo_ids),
                 Discussion.status.in_([s.value for s in SLOT_HOLDING]),
                 Discussion.starts_at >= first.starts_at,
                 Discussion.starts_at < second.ends_at,
@@ -200,7 +201,7 @@ def _with_last_signed(team_ids: Collection[int], today: date, *columns) -> Selec
         .outerjoin(last_signed, last_signed.c.practitioner_id == User.id)
         .where(
             User.active.is_(True),
-            User.team_id.in_(list(team_ids)),
+            among(User.team_id, team_ids),
             holds_role(Role.PRACTITIONER),
         )
     )

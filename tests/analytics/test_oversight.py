@@ -374,3 +374,27 @@ def test_ld_lead_sees_the_page_without_discussion_oversight(client, s) -> None:
     assert [r[2] for r in page.table_rows("#cycles")] == ["fewer than 5", "fewer than 5"]
     assert page.soup.select_one("#discussions") is None
     assert page.soup.select_one("#discussions-none") is not None
+
+
+def test_observers_are_shown_a_page_at_a_time_by_name(app, client, s) -> None:
+    before = app.config["OBSERVERS_PER_PAGE"]
+    app.config["OBSERVERS_PER_PAGE"] = 1
+    try:
+        client.sign_in(s.emails["leader"])
+        names = [r.name for r in oversight.moderation_rows(s.team_ids, TODAY)]
+        first = client.get_page(f"{URL}?unit=pdu-{s.ids['pdu1']}")
+        assert [r[0].split(" (")[0] for r in first.table_rows("#moderation")] == names[:1]
+        assert "observers 1 to 1 of 2" in first.soup.select_one("#observer-count").text
+        # The next page keeps the unit and comes back to the table.
+        next_link = first.soup.select_one(".govuk-pagination__next a")["href"]
+        assert f"unit=pdu-{s.ids['pdu1']}" in next_link and next_link.endswith("#moderation")
+        second = client.get_page(next_link)
+        assert [r[0].split(" (")[0] for r in second.table_rows("#moderation")] == names[1:]
+        # Junk is the first page; past the end, the last.
+        assert (
+            client.get_page(f"{URL}?page=junk").table_rows("#moderation")[0][0].startswith(names[0])
+        )
+        last = client.get_page(f"{URL}?unit=pdu-{s.ids['pdu1']}&page=9")
+        assert [r[0].split(" (")[0] for r in last.table_rows("#moderation")] == names[1:]
+    finally:
+        app.config["OBSERVERS_PER_PAGE"] = before
