@@ -16,7 +16,7 @@ timing) ``--requests`` times after one warm-up request (5 times when the warm-up
 over a second); p50 and p95 are of those. Each heatmap has two references, timed
 the same way:
 
-- the rollup aggregate: the grouped sums over the rollups that ``heatmap.group_sums``
+- the rollup aggregate: the grouped sums over the rollups that ``heatmap.group_sums_statements``
   runs, executed and fetched on their own, without building or suppressing anything.
   It is what the page itself reads, so it is the floor the page cannot beat;
 - the profile aggregate: the same sums (``rollups.add_profile``'s, every one) added up

@@ -11,7 +11,7 @@ unless the reader is the SPO of every team in view.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from operator import add
 from typing import Any
@@ -52,12 +52,16 @@ class Metric:
     # True when a higher value is a bigger concern (it decides the colour scale).
     higher_is_worse: bool
 
-    def value(self, sums: dict[str, Any]) -> float | None:
-        n = sums.get(self.denominator, 0)
+    def figure(self, values: Sequence[float] | None) -> Figure:
+        """The figure of one cell's sums (``SUM_COLUMNS``, in order; None for no one)."""
+        n = values[_AT[self.denominator]] if values else 0
         if not n:
-            return None
-        value = sums.get(self.numerator, 0) / n
-        return value * 100 if self.percent else value
+            return Figure(int(n), None)
+        value = values[_AT[self.numerator]] / n
+        return Figure(int(n), value * 100 if self.percent else value)
+
+
+_AT = {column: i for i, column in enumerate(SUM_COLUMNS)}
 
 
 METRICS: dict[str, Metric] = {
@@ -120,6 +124,7 @@ class Heatmap:
     rows: list[Row]
     total: Row
     suppressed: bool
+    # The sums of everyone in view on each skill, by (ALL, skill slug).
     sums: dict[tuple[str, str], dict[str, Any]] = field(repr=False, default_factory=dict)
 
     @property
@@ -194,7 +199,7 @@ def _whole_units(unit_of: dict[int, int], team_ids: Collection[int]) -> dict[int
 def group_sums_statements(
     team_ids: Collection[int], grouping: str, filters: Filters
 ) -> list[Select]:
-    """The grouped sums ``group_sums`` adds up: (group key, skill slug, *SUM_COLUMNS) rows.
+    """The grouped sums a heatmap adds up: (group key, skill slug, *SUM_COLUMNS) rows.
 
     PDUs wholly in view are read from the PDU rollups where the grouping allows (PDU,
     region, grade, band) and otherwise named by PDU; the other teams one by one.
@@ -256,17 +261,21 @@ def _grouped(
     return statement
 
 
-def _added_up(found: dict[tuple[str, str], list]) -> dict[tuple[str, str], dict[str, Any]]:
+def _added_up(found: dict[tuple[str, str], list]) -> dict[tuple[str, str], list]:
     """The sums of each (group, skill), with the (ALL, skill), (group, ALL), (ALL, ALL) totals."""
-    totals = {
-        target: [sum(column) for column in zip(*rows, strict=True)]
-        for target, rows in _lines_of(found).items()
-    }
-    return {
-        key: dict(zip(SUM_COLUMNS, values, strict=True))
-        for part in (found, totals)
-        for key, values in part.items()
-    }
+    if not found:
+        return {}
+    keys = list(found)
+    values = np.array(list(found.values()), dtype=np.float64)
+    added = dict(found)
+    for at, target in ((1, lambda k: (ALL, k)), (0, lambda k: (k, ALL))):
+        parts = {k: i for i, k in enumerate(dict.fromkeys(key[at] for key in keys))}
+        where = np.fromiter((parts[key[at]] for key in keys), np.int64, len(keys))
+        totals = np.zeros((len(parts), values.shape[1]))
+        np.add.at(totals, where, values)
+        added.update(zip(map(target, parts), totals.tolist(), strict=True))
+    added[(ALL, ALL)] = values.sum(axis=0).tolist()
+    return added
 
 
 def _lines_of(found: dict[tuple[str, str], Any]) -> dict[tuple[str, str], list]:
@@ -287,13 +296,6 @@ def _counted(found: dict[tuple[str, str], list], at: int) -> dict[tuple[str, str
     for target, rows in _lines_of(found).items():
         counted[target] = sum(values[at] for values in rows)
     return counted
-
-
-def group_sums(
-    team_ids: Collection[int], grouping: str, filters: Filters
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """Sums per (group key, skill slug), plus (ALL, slug) for everyone in view."""
-    return _added_up(_found(team_ids, grouping, filters, None)[filters.period])
 
 
 def _found(
@@ -414,8 +416,9 @@ class _Source:
 
     def sums(
         self, team_ids: Collection[int], grouping: str, filters: Filters
-    ) -> dict[tuple[str, str], dict[str, Any]]:
-        """Every sum per (group key, skill slug), with the totals."""
+    ) -> dict[tuple[str, str], list]:
+        """Every sum (``SUM_COLUMNS``, in order) per (group key, skill slug), with the
+        totals."""
         rows, _columns = self._rows(team_ids, grouping, filters, SUM_COLUMNS)
         return _added_up(rows)
 
@@ -718,11 +721,6 @@ def _ordered_keys(grouping: str, keys: Collection[str], source: _Source) -> list
     return sorted(keys, key=lambda k: (k.lower(), k))
 
 
-def _figure(metric: Metric, sums: dict[str, Any] | None) -> Figure:
-    sums = sums or {}
-    return Figure(n=int(sums.get(metric.denominator, 0)), value=metric.value(sums))
-
-
 def build_heatmap(
     team_ids: Collection[int],
     grouping: str = DEFAULT_GROUPING,
@@ -748,17 +746,21 @@ def _build(
     slugs = [c.slug for c in cols]
     sums = source.sums(team_ids, grouping, filters)
     keys = {k for (k, _slug) in sums if k != ALL}
+    columns = [*slugs, ALL]
     rows = [
-        Row(key, label, {s: _figure(metric, sums.get((key, s))) for s in [*slugs, ALL]}, unit)
+        Row(key, label, {s: metric.figure(sums.get((key, s))) for s in columns}, unit)
         for key, label, unit in _row_labels(grouping, keys, source)
     ]
-    total = Row(
-        ALL, "Everyone in view", {s: _figure(metric, sums.get((ALL, s))) for s in [*slugs, ALL]}
-    )
+    total = Row(ALL, "Everyone in view", {s: metric.figure(sums.get((ALL, s))) for s in columns})
+    totals = {
+        (ALL, s): dict(zip(SUM_COLUMNS, sums[(ALL, s)], strict=True))
+        for s in slugs
+        if (ALL, s) in sums
+    }
     for row in [*rows, total]:
         # "All skills" pools every skill, but it is still about the same people.
         row.figures[ALL].n = max((row.figures[s].n for s in slugs), default=0)
-    heatmap = Heatmap(metric, grouping, cols, rows, total, suppress, sums)
+    heatmap = Heatmap(metric, grouping, cols, rows, total, suppress, totals)
     if suppress:
         _suppress(heatmap, team_ids, filters, source)
     return heatmap
@@ -1035,7 +1037,7 @@ def priorities(heatmap: Heatmap, count: int = 3) -> list[Priority]:
         sums = heatmap.sums.get((ALL, column.slug))
         if not sums or not sums["people"]:
             continue
-        figure = _figure(below, sums)
+        figure = below.figure([sums[c] for c in SUM_COLUMNS])
         if heatmap.suppressed and 0 < figure.n < THRESHOLD:
             figure.hidden, figure.reason = True, "primary"
         elif heatmap.suppressed and heatmap.total.figures[column.slug].hidden:

@@ -73,14 +73,13 @@ class Planes:
         if i is None:
             return None
         columns = [*self.slugs, ALL]
-        rows = {k: self.hidden[i, self.pos[i, j]] for j, k in enumerate(self.keys)} | {
-            ALL: self.hidden[i, self.total]
+        hidden = self.hidden[i].tolist()
+        blank = self.blank
+        rows = {
+            k: hidden[r] for k, r in zip(self.keys, self.pos[i].tolist(), strict=True) if r != blank
         }
-        return {
-            k: dict(zip(columns, (bool(h) for h in row), strict=True))
-            for k, row in rows.items()
-            if k == ALL or self.pos[i, self.key_index[k]] != self.blank
-        }
+        rows[ALL] = hidden[self.total]
+        return {k: dict(zip(columns, row, strict=True)) for k, row in rows.items()}
 
     def row_keys(self) -> np.ndarray:
         """Each plane's row keys as indices into ``keys``: [unit, row], ``len(keys)`` for a
