@@ -98,6 +98,10 @@ def months_between(start: date, end: date) -> int:
     return max(0, months)
 
 
+# A PO is in the new band for this many whole months after qualifying.
+NEW_PO_MONTHS = 24
+
+
 def experience_band(grade: str | Grade, qualified_on: date | None, today: date) -> Band | None:
     """Derive the experience band; it is never stored.
 
@@ -112,7 +116,7 @@ def experience_band(grade: str | Grade, qualified_on: date | None, today: date) 
     if grade is Grade.SPO:
         return Band.SPO
     if grade is Grade.PO:
-        if qualified_on is not None and months_between(qualified_on, today) < 24:
+        if qualified_on is not None and months_between(qualified_on, today) < NEW_PO_MONTHS:
             return Band.NEW
         return Band.EXPERIENCED
     return None

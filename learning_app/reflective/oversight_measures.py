@@ -11,13 +11,20 @@
 
 from __future__ import annotations
 
+from bisect import bisect
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, case, func, select
 
-from learning_app.accounts.constants import Band, Role, experience_band, months_between
+from learning_app.accounts.constants import (
+    NEW_PO_MONTHS,
+    Band,
+    Role,
+    experience_band,
+    months_between,
+)
 from learning_app.accounts.models import User, holds_role
 from learning_app.core.sql import among
 from learning_app.core.time import LONDON, london
@@ -159,13 +166,21 @@ def is_covered(cadence_weeks: int | None, last_signed_on: date | None, today: da
 class Cadences:
     """Each practitioner's experience band and cadence on ``today``.
 
-    Both follow from the grade and the whole months since starting and since qualifying,
-    so they are worked out once for each such combination, not once a practitioner.
+    Both follow from the grade and from which side of each limit of months the rules
+    (and the new-PO band) name the months since starting and since qualifying fall, so
+    they are worked out once for each such combination, not once a practitioner.
     """
 
     def __init__(self, rules: Rules, today: date) -> None:
         self.rules, self.today = rules, today
         self._found: dict[tuple, tuple[Band | None, int | None]] = {}
+        limits: dict[str | None, set[int]] = {"started_on": set(), "qualified_on": {NEW_PO_MONTHS}}
+        for rule in rules.cadence:
+            limits.setdefault(rule.since, set()).update(
+                m for m in (rule.months_from, rule.months_to) if m is not None
+            )
+        self._started = sorted(limits["started_on"])
+        self._qualified = sorted(limits["qualified_on"])
 
     def of(
         self, grade: str, started_on: date | None, qualified_on: date | None
@@ -173,8 +188,12 @@ class Cadences:
         today = self.today
         key = (
             grade,
-            None if started_on is None else months_between(started_on, today),
-            None if qualified_on is None else months_between(qualified_on, today),
+            None
+            if started_on is None
+            else bisect(self._started, months_between(started_on, today)),
+            None
+            if qualified_on is None
+            else bisect(self._qualified, months_between(qualified_on, today)),
         )
         found = self._found.get(key)
         if found is None:

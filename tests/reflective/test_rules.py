@@ -122,11 +122,12 @@ def test_a_document_of_the_wrong_shape_is_refused(document):
     people=st.lists(
         st.tuples(
             st.sampled_from([g.value for g in Grade]),
-            # Few months apart, so that many people share a combination.
-            st.one_of(st.none(), st.dates(date(2024, 6, 1), date(2026, 12, 31))),
-            st.one_of(st.none(), st.dates(date(2024, 6, 1), date(2026, 12, 31))),
+            # Few years apart, so that many people share a combination.
+            st.one_of(st.none(), st.dates(date(2023, 1, 1), date(2026, 12, 31))),
+            st.one_of(st.none(), st.dates(date(2023, 1, 1), date(2026, 12, 31))),
         ),
-        max_size=60,
+        min_size=20,
+        max_size=80,
     ),
     today=st.dates(date(2026, 6, 1), date(2027, 3, 31)),
 )
@@ -138,3 +139,14 @@ def test_cadences_worked_out_once_a_combination_match_each_persons_own(people, t
         band = experience_band(grade, qualified_on, today)
         own = (band, cadence_weeks(RULES, band, started_on, qualified_on, today))
         assert cadences.of(grade, started_on, qualified_on) == own
+
+
+def test_cadences_tell_apart_each_side_of_every_limit() -> None:
+    """Through one ``Cadences``: POs 6, 15 and 30 months after qualifying (new and
+    monthly, new and six-weekly, experienced) and PSOs 6 and 18 months after starting."""
+    cadences = Cadences(RULES, TODAY)
+    qualified = [date(2026, 5, 23), date(2025, 8, 23), date(2024, 5, 23)]
+    po = [cadences.of("PO", None, day) for day in qualified]
+    assert po == [(Band.NEW, 4), (Band.NEW, 6), (Band.EXPERIENCED, 8)]
+    pso = [cadences.of("PSO", day, None) for day in (date(2026, 5, 23), date(2025, 5, 23))]
+    assert pso == [(Band.PSO, 4), (Band.PSO, 6)]
