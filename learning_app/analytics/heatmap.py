@@ -491,19 +491,52 @@ class _Source:
     ) -> Planes:
         """Each unit's people by ``grouping`` and skill, nothing hidden yet.
 
-        Where the teams' own figures are needed anyway (by team, or by grade, band or
-        site, which a PDU's view takes from its teams'), every level's are added up from
-        one read of them; otherwise each unit's are read added up.
+        A table already read for the whole scope by team, PDU or region holds the
+        figures of every unit at or above that level: they are taken from it. Where the
+        teams' own figures are needed anyway (by team, or by grade, band or site, which a
+        PDU's view takes from its teams'), every level's are added up from one read of
+        them; otherwise each unit's are read added up.
         """
         key = (level, grouping, denominator, filters, scope)
         if key not in self._counts:
-            cells = self._team_cells(level, grouping, denominator, filters, scope)
+            cells = self._from_table(level, grouping, denominator, filters, scope)
+            if cells is None:
+                cells = self._team_cells(level, grouping, denominator, filters, scope)
+                if cells is not None:
+                    cells = self._raised(level, grouping, cells)
             if cells is None:
                 cells = self._unit_cells(level, grouping, denominator, filters, scope)
-            else:
-                cells = self._raised(level, grouping, cells)
             self._counts[key] = self._laid_out(grouping, cells)
         return self._counts[key]
+
+    def _from_table(
+        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
+    ) -> _Cells | None:
+        """The cells of each unit of ``level`` by ``grouping`` (a level at or below it),
+        from a table of the whole scope by ``grouping`` read already; None if there is none."""
+        ranks = {"team": 0, "pdu": 1, "region": 2}
+        if ranks.get(grouping, 3) > ranks[level]:
+            return None
+        batch = bool(self.periods) and filters.period in self.periods
+        regions = self.regions()
+        teams = frozenset(t for t, p in self.pdus().items() if regions.get(p) in scope)
+        table = self._found.get((teams, _tag(grouping, filters, None if batch else filters.period)))
+        if table is None or denominator not in table.columns:
+            return None
+        at = table.columns.index(denominator)
+        rows = table.rows(filters.period)
+        pdu_of, region_of = self.pdus(), regions
+        unit_of = {
+            ("team", "team"): lambda k: k,
+            ("pdu", "team"): lambda k: pdu_of[k],
+            ("region", "team"): lambda k: region_of[pdu_of[k]],
+            ("pdu", "pdu"): lambda k: k,
+            ("region", "pdu"): lambda k: region_of[k],
+            ("region", "region"): lambda k: k,
+        }[(level, grouping)]
+        return self._cells(
+            [(unit_of(int(k)), k, slug, values[at]) for (k, slug), values in rows.items()]
+        )
 
     def _team_cells(
         self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]

@@ -168,32 +168,38 @@ def hide_complements(planes: Planes) -> None:
     """``suppression.hide_complements`` for every plane: the lines are each column (its
     rows, then the total) and then each row, the total last; a line with exactly one
     hidden cell hides its smallest other cell with people in it, the first of equals,
-    until nothing changes."""
+    until nothing changes.
+
+    No two columns share a cell, so what one column's line hides cannot change what
+    another's does: every column of every plane is taken at once, then every row.
+    """
     n, hidden = planes.n, planes.hidden
+    if not hidden.any():
+        return
     counted_cells = n > 0
     values = np.where(counted_cells, n, _NEVER)
     changed = True
     while changed:
-        changed = False
-        for column in range(n.shape[2]):
-            at = (slice(None), slice(None), column)
-            changed |= _one_line(counted_cells[at], values[at], hidden[at])
-        for row in range(n.shape[1]):
-            at = (slice(None), row, slice(None))
-            changed |= _one_line(counted_cells[at], values[at], hidden[at])
+        changed = _lines_along(counted_cells, values, hidden, axis=1)
+        changed |= _lines_along(counted_cells, values, hidden, axis=2)
 
 
-def _one_line(counted_cells: np.ndarray, values: np.ndarray, hidden: np.ndarray) -> bool:
-    """One line of every plane ([plane, cell]); ``hidden`` is written through."""
-    single = (hidden & counted_cells).sum(axis=1) == 1
+def _lines_along(
+    counted_cells: np.ndarray, values: np.ndarray, hidden: np.ndarray, axis: int
+) -> bool:
+    """Every line along ``axis`` (1: the columns, 2: the rows) of every plane; ``hidden``
+    is written through. True if anything was hidden."""
+    single = (hidden & counted_cells).sum(axis=axis) == 1
     if not single.any():
         return False
     choices = np.where(hidden, _NEVER, values)
-    smallest = choices.argmin(axis=1)
-    at = np.nonzero(single & (choices[np.arange(len(smallest)), smallest] != _NEVER))[0]
-    if not len(at):
+    smallest = np.expand_dims(choices.argmin(axis=axis), axis)
+    chosen = single & (np.take_along_axis(choices, smallest, axis).squeeze(axis) != _NEVER)
+    if not chosen.any():
         return False
-    hidden[at, smallest[at]] = True
+    hide = np.zeros_like(hidden)
+    np.put_along_axis(hide, smallest, np.expand_dims(chosen, axis), axis)
+    hidden |= hide
     return True
 
 
