@@ -35,6 +35,7 @@ from learning_app.analytics.suppression import (
     hide_differences,
     hide_small,
 )
+from learning_app.core.sql import among
 from learning_app.extensions import db
 from learning_app.framework.models import Domain, FrameworkVersion, Skill, VersionStatus
 from learning_app.org.models import Pdu, Region, Team
@@ -453,17 +454,26 @@ class _Source:
         return found[filters.period], sums
 
     def scope(self, team_ids: Collection[int]) -> frozenset[int]:
-        """The regions of ``team_ids``: the views a heatmap of them agrees with are all
-        within them."""
-        pdus, regions = self.pdus(), self.regions()
-        return frozenset(regions[pdus[t]] for t in team_ids if t in pdus)
+        """The PDUs of ``team_ids``: the views a heatmap of them agrees with are of units
+        within them, and of the regions holding them."""
+        pdus = self.pdus()
+        return frozenset(pdus[t] for t in team_ids if t in pdus)
+
+    def _whole_regions(self, scope: frozenset[int]) -> frozenset[int]:
+        """Every PDU of the regions of the PDUs ``scope``."""
+        regions = self.regions()
+        touched = {regions.get(p) for p in scope}
+        return frozenset(p for p in set(self.pdus().values()) if regions.get(p) in touched)
 
     def planes(
         self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
     ) -> Planes:
-        """What the view of each unit of ``level`` (team, PDU, region) in the regions
-        ``scope`` by ``grouping`` hides, for the measure over ``denominator``: what the
-        unit's own page hides (``_build_unit``), worked out for every unit at once."""
+        """What the view of each unit of ``level`` (team, PDU, region) of the PDUs ``scope``
+        (of their regions, for regions) by ``grouping`` hides, for the measure over
+        ``denominator``: what the unit's own page hides (``_build_unit``), worked out for
+        every unit at once."""
+        if level == "region":
+            scope = self._whole_regions(scope)
         key = (level, grouping, denominator, filters, scope)
         found = self._planes.get(key)
         if found is not None:
@@ -519,7 +529,7 @@ class _Source:
             return None
         batch = bool(self.periods) and filters.period in self.periods
         regions = self.regions()
-        teams = frozenset(t for t, p in self.pdus().items() if regions.get(p) in scope)
+        teams = frozenset(t for t, p in self.pdus().items() if p in scope)
         table = self._found.get((teams, _tag(grouping, filters, None if batch else filters.period)))
         if table is None or denominator not in table.columns:
             return None
@@ -564,8 +574,8 @@ class _Source:
             statement = statement.where(AnalyticsCell.grade == filters.grade)
         if filters.band:
             statement = statement.where(AnalyticsCell.band == filters.band)
-        if scope != set(self.regions().values()):
-            statement = statement.where(AnalyticsCell.region_id.in_(sorted(scope)))
+        if scope != set(self.pdus().values()):
+            statement = statement.where(among(AnalyticsCell.pdu_id, scope))
         found = self._team_tables[(across, *tag)] = self._cells(_read(statement))
         return found
 
@@ -601,8 +611,8 @@ class _Source:
             periods = self.periods if batch else None
             statement = _grouped(model, group, filters, periods, (denominator,))
             statement = statement.add_columns(unit).group_by(unit)
-            if scope != set(self.regions().values()):
-                statement = statement.where(model.region_id.in_(sorted(scope)))
+            if scope != set(self.pdus().values()):
+                statement = statement.where(among(model.pdu_id, scope))
             # (period,) key, skill slug, people, unit: as _cells reads them.
             rows = [(r[-1], *r[:-1]) for r in _read(statement)]
             if batch:
