@@ -15,6 +15,7 @@ from datetime import date
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from learning_app.training.demand import BANDS, DemandReport, DemandRow, Need, band_label
 
@@ -126,18 +127,23 @@ def csv_response(name: str, header: Sequence[str], rows: Sequence[Sequence[Cell]
     return _attachment(("\ufeff" + buffer.getvalue()).encode("utf-8"), CSV_TYPE, name)
 
 
+def _text(sheet, value: str) -> WriteOnlyCell:
+    """A cell of text, never a formula, whatever the text starts with."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def xlsx_response(
     name: str, title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]
 ) -> Response:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for values in [list(header), *rows]:
-        sheet.append(list(values))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+    # Write-only: the rows stream out rather than being held as cells (a national
+    # heatmap is 2,000 rows of 36 cells).
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
+    for values in [list(header), *rows]:
+        sheet.append([_text(sheet, v) if isinstance(v, str) else v for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _attachment(buffer.getvalue(), XLSX_TYPE, name)
