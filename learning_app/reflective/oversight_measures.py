@@ -253,7 +253,8 @@ def coverage_by_team(
     if not team_ids:
         return found
     cadences = Cadences(rules, today)
-    rows = db.session.connection().execute(_with_last_signed(team_ids, today, User.team_id))
+    # All at once: fetched a row at a time, 20,000 rows cost a tenth of a second more.
+    rows = db.session.connection().execute(_with_last_signed(team_ids, today, User.team_id)).all()
     for team_id, grade, started_on, qualified_on, held_on in rows:
         cadence = cadences.of(grade, started_on, qualified_on)[1]
         if cadence is not None:
