@@ -22,6 +22,7 @@ from sqlalchemy import Select, func, or_, select
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Band, Grade
 from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
 from learning_app.analytics.planes import (
+    ALL,
     Planes,
     counted,
     hide_totals_hidden_above,
@@ -98,7 +99,6 @@ _GROUP_COLUMNS = {
     "band": AnalyticsCell.band,
 }
 GRADES = [g for g in Grade if g is not Grade.SPO]
-ALL = "all"
 
 
 @dataclass

@@ -28,6 +28,7 @@ import numpy as np
 
 from learning_app.analytics.suppression import THRESHOLD
 
+# The key of the total row and of the "All skills" column (``heatmap`` takes it from here).
 ALL = "all"
 # Larger than any count: what a cell that cannot be chosen sorts as.
 _NEVER = np.iinfo(np.int64).max
@@ -130,8 +131,9 @@ def _added(shape: tuple[int, ...], at: tuple[np.ndarray, ...], values: np.ndarra
 
 
 def suppress_own(planes: Planes, wider: Sequence[Planes], threshold: int = THRESHOLD) -> None:
-    """Each view's own suppression: its small cells, the cells that differ from the same
-    cell of a wider view by fewer than ``threshold`` people, then the complements."""
+    """Each view's own suppression: its small cells, the cells about someone that differ
+    from the same cell of a wider view by 1 to ``threshold`` - 1 people, then the
+    complements."""
     n, hidden = planes.n, planes.hidden
     hidden |= (n > 0) & (n < threshold)
     for other in wider:
