@@ -255,6 +255,11 @@ def _grouped(
         statement = statement.where(model.period == filters.period)
     else:
         statement = statement.where(model.period.in_(periods))
+    return _of_filters(statement, model, filters)
+
+
+def _of_filters(statement: Select, model, filters: Filters) -> Select:
+    """``statement`` over the rows of ``model`` of the grade and band ``filters`` name."""
     if filters.grade:
         statement = statement.where(model.grade == filters.grade)
     if filters.band:
@@ -397,7 +402,6 @@ class _Source:
         self.periods = periods
         self._columns: list[Column] | None = None
         self._found: dict[tuple, _Table] = {}
-        self._teams: dict[tuple[type, int], set[int]] = {}
         self._names: dict[tuple[str, str], str] = {}
         self._parts: dict[frozenset[int], list[Unit]] = {}
         self._unit_keys: dict[tuple[frozenset[int], str], set[str] | None] = {}
@@ -437,7 +441,7 @@ class _Source:
         """The rows of ``team_ids``'s table, from a table read that holds the ``sums``
         columns (read now if none does), and the columns of those rows."""
         wanted = frozenset(team_ids)
-        batch = self.periods if self.periods and filters.period in self.periods else None
+        batch = self.periods if self._batched(filters) else None
         tag = _tag(grouping, filters, None if batch else filters.period)
         table = self._found.get((wanted, tag))
         if table is not None and table.holds(sums):
@@ -527,7 +531,7 @@ class _Source:
         ranks = {"team": 0, "pdu": 1, "region": 2}
         if ranks.get(grouping, 3) > ranks[level]:
             return None
-        batch = bool(self.periods) and filters.period in self.periods
+        batch = self._batched(filters)
         regions = self.regions()
         teams = frozenset(t for t, p in self.pdus().items() if p in scope)
         table = self._found.get((teams, _tag(grouping, filters, None if batch else filters.period)))
@@ -553,7 +557,7 @@ class _Source:
     ) -> _Cells | None:
         """The teams' own cells, by ``grouping`` if it cuts across units: read now if they
         are needed (None if not, and not read already)."""
-        batch = bool(self.periods) and filters.period in self.periods
+        batch = self._batched(filters)
         if batch:
             return None
         across = grouping if grouping in _ACROSS else None
@@ -570,12 +574,8 @@ class _Source:
             AnalyticsCell.skill_slug,
             getattr(AnalyticsCell, denominator),
         ).where(AnalyticsCell.period == filters.period)
-        if filters.grade:
-            statement = statement.where(AnalyticsCell.grade == filters.grade)
-        if filters.band:
-            statement = statement.where(AnalyticsCell.band == filters.band)
-        if scope != set(self.pdus().values()):
-            statement = statement.where(among(AnalyticsCell.pdu_id, scope))
+        statement = _of_filters(statement, AnalyticsCell, filters)
+        statement = self._within(statement, AnalyticsCell, scope)
         found = self._team_tables[(across, *tag)] = self._cells(_read(statement))
         return found
 
@@ -599,7 +599,7 @@ class _Source:
 
         Reading for many periods, every period is read at once (and kept for the others).
         """
-        batch = bool(self.periods) and filters.period in self.periods
+        batch = self._batched(filters)
         tag = (level, grouping, denominator, filters.grade, filters.band, scope)
         key = (*tag, None if batch else filters.period)
         if key not in self._unit_tables:
@@ -611,8 +611,7 @@ class _Source:
             periods = self.periods if batch else None
             statement = _grouped(model, group, filters, periods, (denominator,))
             statement = statement.add_columns(unit).group_by(unit)
-            if scope != set(self.pdus().values()):
-                statement = statement.where(among(model.pdu_id, scope))
+            statement = self._within(statement, model, scope)
             # (period,) key, skill slug, people, unit: as _cells reads them.
             rows = [(r[-1], *r[:-1]) for r in _read(statement)]
             if batch:
@@ -657,6 +656,16 @@ class _Source:
         slugs = [c.slug for c in self.columns()]
         found = (unit_at, recode[cells.codes], cells.slugs, cells.people)
         return counted(units.tolist(), ordered, slugs, found, set(shown))
+
+    def _batched(self, filters: Filters) -> bool:
+        """Whether ``filters.period`` is one of many read at once."""
+        return bool(self.periods) and filters.period in self.periods
+
+    def _within(self, statement: Select, model, scope: frozenset[int]) -> Select:
+        """``statement`` over the rows of ``model`` of the PDUs ``scope`` (all: no filter)."""
+        if scope == set(self.pdus().values()):
+            return statement
+        return statement.where(among(model.pdu_id, scope))
 
     def _unit_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Every team's PDU and every PDU's region, as arrays indexed by id."""
@@ -703,20 +712,6 @@ class _Source:
         if self._pdus is None:
             self._pdus = dict(db.session.execute(select(Team.id, Team.pdu_id)).tuples().all())
         return self._pdus
-
-    def teams_of(self, unit: Unit) -> set[int]:
-        key = (type(unit), unit.id)
-        if key not in self._teams:
-            if isinstance(unit, Team):
-                self._teams[key] = {unit.id}
-            else:
-                # Every PDU's and region's teams at once: there are a hundred PDUs to ask.
-                regions = self.regions()
-                for team_id, pdu_id in self.pdus().items():
-                    self._teams.setdefault((Pdu, pdu_id), set()).add(team_id)
-                    self._teams.setdefault((Region, regions[pdu_id]), set()).add(team_id)
-                self._teams.setdefault(key, set())
-        return self._teams[key]
 
     def parts(self, team_ids: Collection[int]) -> list[Unit]:
         key = frozenset(team_ids)
