@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from operator import add
 from typing import Any
 
@@ -20,6 +21,8 @@ import numpy as np
 from sqlalchemy import Select, func, or_, select
 
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Band, Grade
+from learning_app.analytics import kept_views
+from learning_app.analytics.kept_views import Cells
 from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
 from learning_app.analytics.planes import (
     ALL,
@@ -500,6 +503,50 @@ class _Source:
         self._planes[key] = views
         return views
 
+    def hidden(
+        self,
+        level: str,
+        grouping: str,
+        denominator: str,
+        filters: Filters,
+        scope: frozenset[int],
+        unit_ids: Sequence[int],
+    ) -> list[Cells | None]:
+        """What the views of ``unit_ids`` (units of ``level`` of the PDUs ``scope``) hide,
+        each as ``Planes.cells`` gives it: kept with the rollups where the unit's region's
+        are to be trusted (``kept_views``), otherwise worked out (``planes``)."""
+        found: dict[int, Cells | None] = {}
+        if filters == Filters():
+            columns = [*(c.slug for c in self.columns()), ALL]
+            region_of = self._region_of(level)
+            found = kept_views.read(level, grouping, denominator, unit_ids, region_of, columns)
+        missing = [u for u in unit_ids if u not in found]
+        if missing:
+            if found:
+                scope = self._pdus_of(level, missing)
+            views = self.planes(level, grouping, denominator, filters, scope)
+            found.update((u, views.cells(u)) for u in missing)
+        return [found[u] for u in unit_ids]
+
+    def _region_of(self, level: str) -> dict[int, int]:
+        """Each unit of ``level``'s region."""
+        regions = self.regions()
+        if level == "region":
+            return {r: r for r in set(regions.values())}
+        if level == "pdu":
+            return regions
+        return {t: regions[p] for t, p in self.pdus().items() if p in regions}
+
+    def _pdus_of(self, level: str, unit_ids: Collection[int]) -> frozenset[int]:
+        """The PDUs of the units ``unit_ids`` of ``level``."""
+        if level == "team":
+            pdus = self.pdus()
+            return frozenset(pdus[t] for t in unit_ids if t in pdus)
+        if level == "pdu":
+            return frozenset(unit_ids)
+        wanted = set(unit_ids)
+        return frozenset(p for p, r in self.regions().items() if r in wanted)
+
     def _counted(
         self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
     ) -> Planes:
@@ -944,16 +991,15 @@ def _build_unit(
     at = (heatmap.metric.denominator, filters, scope)
     if isinstance(unit, Region) and grouping in ("team", *_ACROSS):
         pdus = sorted({source.pdus()[t] for t in team_ids})
-        views = source.planes("pdu", grouping, *at)
-        _hide_what_parts_hide(heatmap, [views.cells(p) for p in pdus])
+        _hide_what_parts_hide(heatmap, source.hidden("pdu", grouping, *at, pdus))
     elif isinstance(unit, Pdu) and grouping in _ACROSS and len(team_ids) > 1:
         # A PDU by grade (band, site) less all but one of its teams by grade gives that one.
-        views = source.planes("team", grouping, *at)
-        _hide_what_parts_hide(heatmap, [views.cells(t) for t in sorted(team_ids)])
+        teams = sorted(team_ids)
+        _hide_what_parts_hide(heatmap, source.hidden("team", grouping, *at, teams))
     if isinstance(unit, Team):
-        above = source.planes("pdu", "team", *at).cells(unit.pdu_id)
+        [above] = source.hidden("pdu", "team", *at, [unit.pdu_id])
     elif isinstance(unit, Pdu):
-        above = source.planes("region", "pdu", *at).cells(unit.region_id)
+        [above] = source.hidden("region", "pdu", *at, [unit.region_id])
     else:
         return heatmap
     mine = (above or {}).get(str(unit.id))
@@ -1022,12 +1068,41 @@ def _several_units(
         return _build_unit(parts[0], team_ids, grouping, metric_key, filters, True, source)
     heatmap = _build(team_ids, grouping, metric_key, filters, True, source)
     at = (heatmap.metric.denominator, filters or Filters(), source.scope(team_ids))
-    views = [source.planes(_LEVELS[type(part)], grouping, *at).cells(part.id) for part in parts]
+    views: list[Cells | None] = []
+    for level, members in groupby(parts, key=lambda part: _LEVELS[type(part)]):
+        views.extend(source.hidden(level, grouping, *at, [part.id for part in members]))
     _hide_what_parts_hide(heatmap, views)
     return heatmap
 
 
-def _hide_what_parts_hide(heatmap: Heatmap, views: list[dict[str, dict[str, bool]] | None]) -> None:
+def views_of_region(region_id: int) -> list[dict[str, Any]]:
+    """What every team's, PDU's and the region's own live view hides, unfiltered, by every
+    grouping and column of people: the rows ``kept_views`` keeps for the region."""
+    source = _Source()
+    scope = frozenset(p for p, r in source.regions().items() if r == region_id)
+    columns = [*(c.slug for c in source.columns()), ALL]
+    rows: list[dict[str, Any]] = []
+    if not scope:
+        return rows
+    for level in ("team", "pdu", "region"):
+        for grouping in GROUPINGS:
+            for denominator in COUNT_COLUMNS:
+                views = source.planes(level, grouping, denominator, Filters(), scope)
+                rows.extend(
+                    {
+                        "level": level,
+                        "unit_id": unit_id,
+                        "grouping": grouping,
+                        "denominator": denominator,
+                        "columns": columns,
+                        "hidden": kept_views.encoded(views.cells(unit_id) or {}, columns),
+                    }
+                    for unit_id in views.units
+                )
+    return rows
+
+
+def _hide_what_parts_hide(heatmap: Heatmap, views: list[Cells | None]) -> None:
     """Hide in ``heatmap`` what the views of its parts hide, then make the lines whole.
 
     ``views`` is what each part's view hides (``Planes.cells``). A row that belongs to one

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, false
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learning_app.extensions import db
@@ -144,3 +144,39 @@ class KeptSums(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     moderation_since: Mapped[date | None] = mapped_column(Date)
     audits: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class KeptView(db.Model):
+    """What one unit's own live heatmap hides, with no grade or band filter: for one
+    grouping and one column of people that a measure is over (``heatmap.COUNT_COLUMNS``).
+
+    Worked out for a region at a time (``analytics.kept_views``), from the rollups its
+    ``KeptViewsState`` row names. ``columns`` are the skill slugs and "all" in order, and
+    ``hidden`` maps each row key of the view ("all" for the total) to the places in
+    ``columns`` of its hidden cells. A unit with no figures has no row.
+    """
+
+    __tablename__ = "analytics_kept_views"
+    __table_args__ = (Index("ix_analytics_kept_views_region", "region_id"),)
+
+    level: Mapped[str] = mapped_column(String(10), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grouping: Mapped[str] = mapped_column(String(10), primary_key=True)
+    denominator: Mapped[str] = mapped_column(String(20), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    columns: Mapped[list] = mapped_column(JSON)
+    hidden: Mapped[dict] = mapped_column(JSON)
+
+
+class KeptViewsState(db.Model):
+    """Whether a region's ``KeptView`` rows can be trusted: ``changes`` counts the changes
+    of its live rollups (in the transaction that made them), ``kept`` is the count the rows
+    were worked out at, and ``rules`` the version of the suppression rules they followed.
+    They are trusted only while both match."""
+
+    __tablename__ = "analytics_kept_views_state"
+
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True)
+    changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kept: Mapped[int | None] = mapped_column(Integer)
+    rules: Mapped[int | None] = mapped_column(Integer)

@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from learning_app.accounts.constants import Role, experience_band
 from learning_app.accounts.models import RoleAssignment, User
-from learning_app.analytics import audits, moderation
+from learning_app.analytics import audits, kept_views, moderation
 from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
 from learning_app.analytics.quarters import quarter_of
 from learning_app.core.events import practitioners_changed
@@ -153,14 +153,17 @@ def _add_up_pdus(period: str, pdu_id: int | None = None) -> None:
 
 def refresh_all(today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
     """Recompute the live rows of every PDU (``progress`` is called after each PDU), then
-    every moderation and case-audit row; return how many live rows there are."""
+    every moderation and case-audit row, then the kept views of every region whose rows
+    changed; return how many live rows there are."""
     total = 0
     for pdu_id in db.session.scalars(select(Pdu.id).order_by(Pdu.id)).all():
         total += refresh_pdu(pdu_id, today)
+        kept_views.changed(db.session.scalars(select(Pdu.region_id).where(Pdu.id == pdu_id)))
         if progress is not None:
             progress(pdu_id)
     moderation.refresh_all(today)
     audits.refresh_all(today)
+    kept_views.keep()
     return total
 
 
@@ -178,12 +181,15 @@ def refresh_teams(team_ids: Collection[int | None], today: date | None = None) -
     ids = sorted({t for t in team_ids if t is not None})
     if not ids:
         return
-    for pdu_id in db.session.scalars(
+    pdu_ids = db.session.scalars(
         select(Team.pdu_id).where(Team.id.in_(ids)).distinct().order_by(Team.pdu_id)
-    ):
+    ).all()
+    for pdu_id in pdu_ids:
         refresh_pdu(pdu_id, today)
     moderation.refresh_teams(ids)
     audits.refresh_teams(ids)
+    # Last, so every transaction takes the PDUs' locks before its regions'.
+    kept_views.changed(db.session.scalars(select(Pdu.region_id).where(Pdu.id.in_(pdu_ids))))
 
 
 def handle_practitioners_changed(

@@ -125,6 +125,12 @@ def rebuild_profiles() -> str:
     return f"rebuilt the profiles of {rebuilt} practitioners and the analytics rollups"
 
 
+def keep_views() -> str:
+    from learning_app.analytics.kept_views import keep
+
+    return f"worked out the kept heatmap views of {keep()} regions"
+
+
 def analytics_snapshot() -> str:
     from learning_app.analytics.rollups import take_snapshot
 
@@ -192,6 +198,13 @@ JOBS: dict[str, Job] = {
             {"hour": 1, "minute": 0},
             # Heavy; a day-old profile is put right the next night.
             catch_up=False,
+        ),
+        Job(
+            "keep-views",
+            "Work out again what each unit's heatmaps hide, where its rollups changed",
+            keep_views,
+            "interval",
+            {"minutes": 1},
         ),
         Job(
             "analytics-snapshot",
