@@ -16,8 +16,9 @@ timing) ``--requests`` times after one warm-up request (5 times when the warm-up
 over a second); p50 and p95 are of those. Each heatmap has two references, timed
 the same way:
 
-- the rollup aggregate: the grouped sums over the rollups that ``heatmap.group_sums_statements``
-  runs, executed and fetched on their own, without building or suppressing anything.
+- the rollup aggregate: the grouped sums over the rollups that the page reads
+  (``heatmap.page_statements``: every sum by grade for the totals, the measure's own by the
+  grouping), executed and fetched on their own, without building or suppressing anything.
   It is what the page itself reads, so it is the floor the page cannot beat;
 - the profile aggregate: the same sums (``rollups.add_profile``'s, every one) added up
   straight from the stored skill profiles, joined to the practitioners, their teams and
@@ -39,6 +40,7 @@ import time
 from collections.abc import Collection
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -49,7 +51,12 @@ from learning_app import create_app  # noqa: E402
 from learning_app.accounts.constants import Band, Grade, Role  # noqa: E402
 from learning_app.accounts.models import RoleAssignment, User  # noqa: E402
 from learning_app.accounts.passwords import hash_password  # noqa: E402
-from learning_app.analytics.heatmap import Filters, group_sums_statements  # noqa: E402
+from learning_app.analytics.heatmap import (  # noqa: E402
+    DEFAULT_METRIC,
+    Filters,
+    group_sums_statements,
+    page_statements,
+)
 from learning_app.analytics.models import (  # noqa: E402
     SUM_COLUMNS,
     AnalyticsCell,
@@ -396,6 +403,8 @@ def main() -> None:
         today = london_today()
         for label, url, teams, grouping, grade in heatmaps:
             filters = Filters(grade=grade)
+            metric = parse_qs(urlsplit(url).query).get("metric", [DEFAULT_METRIC])[0]
+            # Checked with every sum; timed as the page reads them.
             from_rollups = group_sums_statements(teams, grouping, filters)
             from_profiles = [
                 profile_sums_statement(teams, grouping, filters, teams == all_teams, today)
@@ -411,7 +420,9 @@ def main() -> None:
 
                 return call
 
-            rollup_sql = timed(run(from_rollups), args.requests)
+            rollup_sql = timed(
+                run(page_statements(teams, grouping, filters, metric)), args.requests
+            )
             profile_sql = timed(run(from_profiles), args.requests)
             timing = timed(page(url), args.requests)
             rows.append((label, timing))
@@ -451,7 +462,8 @@ def main() -> None:
         "### Each heatmap beside its SQL aggregates",
         "",
         "The rollup aggregate is the grouped sums over the rollup tables (analytics_cells, "
-        "analytics_pdu_cells) that the page itself runs, executed and fetched alone, so it is "
+        "analytics_pdu_cells) that the page itself runs (every sum by grade for the totals, "
+        "the measure's own sums by the row grouping), executed and fetched alone, so it is "
         "the floor the page cannot beat. The profile aggregate adds up the same sums straight "
         "from the stored skill profiles (skill_profiles joined to users, teams and PDUs, "
         "grouped by the row grouping and skill), which is what the page would have to read "

@@ -11,7 +11,7 @@ unless the reader is the SPO of every team in view.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import add
@@ -57,12 +57,19 @@ class Metric:
     # True when a higher value is a bigger concern (it decides the colour scale).
     higher_is_worse: bool
 
-    def figure(self, values: Sequence[float] | None) -> Figure:
-        """The figure of one cell's sums (``SUM_COLUMNS``, in order; None for no one)."""
-        n = values[_AT[self.denominator]] if values else 0
+    @property
+    def sums(self) -> tuple[str, ...]:
+        """The sum columns its figures are worked out from."""
+        return tuple(dict.fromkeys((self.numerator, self.denominator)))
+
+    def figure(self, values: Sequence[float] | None, at: Mapping[str, int] | None = None) -> Figure:
+        """The figure of one cell's sums (None for no one): ``SUM_COLUMNS`` in order, or
+        the columns whose places ``at`` gives."""
+        at = at or _AT
+        n = values[at[self.denominator]] if values else 0
         if not n:
             return Figure(int(n), None)
-        value = values[_AT[self.numerator]] / n
+        value = values[at[self.numerator]] / n
         return Figure(int(n), value * 100 if self.percent else value)
 
 
@@ -93,6 +100,8 @@ GROUPINGS: dict[str, str] = {
     "band": "Experience band",
 }
 DEFAULT_GROUPING = "team"
+# Every sum of everyone in view is read by grade: a few rows, from the PDU rollups.
+TOTALS_GROUPING = "grade"
 _GROUP_COLUMNS = {
     "team": AnalyticsCell.team_id,
     "pdu": AnalyticsCell.pdu_id,
@@ -201,14 +210,25 @@ def _whole_units(unit_of: dict[int, int], team_ids: Collection[int]) -> dict[int
 
 
 def group_sums_statements(
-    team_ids: Collection[int], grouping: str, filters: Filters
+    team_ids: Collection[int], grouping: str, filters: Filters, sums: tuple[str, ...] = SUM_COLUMNS
 ) -> list[Select]:
-    """The grouped sums a heatmap adds up: (group key, skill slug, *SUM_COLUMNS) rows.
+    """The grouped sums of a heatmap: (group key, skill slug, *sums) rows.
 
     PDUs wholly in view are read from the PDU rollups where the grouping allows (PDU,
     region, grade, band) and otherwise named by PDU; the other teams one by one.
     """
-    return _statements(team_ids, grouping, filters)
+    return _statements(team_ids, grouping, filters, sums=sums)
+
+
+def page_statements(
+    team_ids: Collection[int], grouping: str, filters: Filters, metric_key: str
+) -> list[Select]:
+    """The grouped sums one heatmap page reads (``_build``): every sum by grade, for the
+    totals, and the measure's own sums by the page's grouping."""
+    statements = group_sums_statements(team_ids, TOTALS_GROUPING, filters)
+    if grouping != TOTALS_GROUPING:
+        statements += group_sums_statements(team_ids, grouping, filters, METRICS[metric_key].sums)
+    return statements
 
 
 def _statements(
@@ -401,8 +421,10 @@ class _Source:
     ``periods``, the sums of one table are read for every period in one query.
     """
 
-    def __init__(self, periods: list[str] | None = None) -> None:
+    def __init__(self, periods: list[str] | None = None, metrics: Collection[str] = ()) -> None:
         self.periods = periods
+        # The measures its heatmaps show: each table is read with all their sums.
+        self._metrics = [METRICS[key] for key in metrics]
         self._columns: list[Column] | None = None
         self._found: dict[tuple, _Table] = {}
         self._names: dict[tuple[str, str], str] = {}
@@ -423,19 +445,33 @@ class _Source:
         return self._columns
 
     def sums(
-        self, team_ids: Collection[int], grouping: str, filters: Filters
-    ) -> dict[tuple[str, str], list]:
-        """Every sum (``SUM_COLUMNS``, in order) per (group key, skill slug), with the
-        totals."""
-        rows, _columns = self._rows(team_ids, grouping, filters, SUM_COLUMNS)
-        return _added_up(rows)
+        self, team_ids: Collection[int], grouping: str, filters: Filters, metric: Metric
+    ) -> tuple[dict[tuple[str, str], list], dict[str, int]]:
+        """The sums ``metric`` needs (those of the source's other measures too) per
+        (group key, skill slug), with the totals; and each column's place in them."""
+        wanted = {c for m in (metric, *self._metrics) for c in m.sums}
+        rows, columns = self._rows(
+            team_ids, grouping, filters, tuple(c for c in SUM_COLUMNS if c in wanted)
+        )
+        return _added_up(rows), {c: i for i, c in enumerate(columns)}
+
+    def totals(
+        self, team_ids: Collection[int], filters: Filters
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Every sum of everyone in view on each skill, by (ALL, skill slug)."""
+        rows, columns = self._rows(team_ids, TOTALS_GROUPING, filters, SUM_COLUMNS)
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for (_key, slug), values in _added_up(rows).items():
+            if _key == ALL and slug != ALL:
+                found[(ALL, slug)] = dict(zip(columns, values, strict=True))
+        return found
 
     def counts(
         self, team_ids: Collection[int], grouping: str, filters: Filters, column: str
     ) -> dict[tuple[str, str], int]:
         """The people (``column``, one of ``COUNT_COLUMNS``) per (group key, skill slug),
         with the totals as ``sums`` gives them."""
-        rows, columns = self._rows(team_ids, grouping, filters, COUNT_COLUMNS)
+        rows, columns = self._rows(team_ids, grouping, filters, (column,))
         return _counted(rows, columns.index(column))
 
     def _rows(
@@ -829,19 +865,17 @@ def _build(
     metric = METRICS[metric_key]
     cols = source.columns()
     slugs = [c.slug for c in cols]
-    sums = source.sums(team_ids, grouping, filters)
+    # Read first: a table by grade holds every sum, so a page by grade reads only it.
+    totals = source.totals(team_ids, filters)
+    sums, at = source.sums(team_ids, grouping, filters, metric)
     keys = {k for (k, _slug) in sums if k != ALL}
     columns = [*slugs, ALL]
     rows = [
-        Row(key, label, {s: metric.figure(sums.get((key, s))) for s in columns}, unit)
+        Row(key, label, {s: metric.figure(sums.get((key, s)), at) for s in columns}, unit)
         for key, label, unit in _row_labels(grouping, keys, source)
     ]
-    total = Row(ALL, "Everyone in view", {s: metric.figure(sums.get((ALL, s))) for s in columns})
-    totals = {
-        (ALL, s): dict(zip(SUM_COLUMNS, sums[(ALL, s)], strict=True))
-        for s in slugs
-        if (ALL, s) in sums
-    }
+    figures = {s: metric.figure(sums.get((ALL, s)), at) for s in columns}
+    total = Row(ALL, "Everyone in view", figures)
     for row in [*rows, total]:
         # "All skills" pools every skill, but it is still about the same people.
         row.figures[ALL].n = max((row.figures[s].n for s in slugs), default=0)
@@ -925,7 +959,7 @@ def build_unit_heatmap_measures(
     suppress: bool = True,
 ) -> dict[str, Heatmap]:
     """``build_unit_heatmap`` for several measures: each table is read once for them all."""
-    source = _Source()
+    source = _Source(metrics=metric_keys)
     return {
         key: _build_unit(unit, team_ids, grouping, key, filters, suppress, source)
         for key in metric_keys
