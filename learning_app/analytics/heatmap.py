@@ -421,10 +421,14 @@ class _Source:
     ``periods``, the sums of one table are read for every period in one query.
     """
 
-    def __init__(self, periods: list[str] | None = None, metrics: Collection[str] = ()) -> None:
+    def __init__(
+        self, periods: list[str] | None = None, metrics: Collection[str] = (), totals: bool = True
+    ) -> None:
         self.periods = periods
         # The measures its heatmaps show: each table is read with all their sums.
         self._metrics = [METRICS[key] for key in metrics]
+        # Whether its heatmaps need every sum of everyone in view (``Heatmap.sums``).
+        self.with_totals = totals
         self._columns: list[Column] | None = None
         self._found: dict[tuple, _Table] = {}
         self._names: dict[tuple[str, str], str] = {}
@@ -866,7 +870,7 @@ def _build(
     cols = source.columns()
     slugs = [c.slug for c in cols]
     # Read first: a table by grade holds every sum, so a page by grade reads only it.
-    totals = source.totals(team_ids, filters)
+    totals = source.totals(team_ids, filters) if source.with_totals else {}
     sums, at = source.sums(team_ids, grouping, filters, metric)
     keys = {k for (k, _slug) in sums if k != ALL}
     columns = [*slugs, ALL]
@@ -975,11 +979,12 @@ def build_unit_heatmaps(
     periods: list[str],
     suppress: bool = True,
 ) -> dict[str, Heatmap]:
-    """``build_unit_heatmap`` for each of ``periods`` (``filters.period`` aside).
+    """``build_unit_heatmap`` for each of ``periods`` (``filters.period`` aside), without
+    ``Heatmap.sums``.
 
     Each table is read for every period in one query, rather than once per period.
     """
-    source = _Source(periods)
+    source = _Source(periods, totals=False)
     return {
         period: _build_unit(
             unit,
