@@ -814,7 +814,7 @@ class _Source:
             statement = select(model.id, model.name)
             if len(ids) <= _MANY_TEAMS:
                 # Naming thousands of ids costs more than reading every name.
-                statement = statement.where(model.id.in_(ids))
+                statement = statement.where(among(model.id, ids))
             for i, name in db.session.execute(statement):
                 self._names[(grouping, str(i))] = name
         return {k: self._names[(grouping, k)] for k in keys if (grouping, k) in self._names}

@@ -13,9 +13,8 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
+import xlsxwriter
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from learning_app.training.demand import BANDS, DemandReport, DemandRow, Need, band_label
 
@@ -127,23 +126,23 @@ def csv_response(name: str, header: Sequence[str], rows: Sequence[Sequence[Cell]
     return _attachment(("\ufeff" + buffer.getvalue()).encode("utf-8"), CSV_TYPE, name)
 
 
-def _text(sheet, value: str) -> WriteOnlyCell:
-    """A cell of text, never a formula, whatever the text starts with."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
 def xlsx_response(
     name: str, title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]
 ) -> Response:
-    # Write-only: the rows stream out rather than being held as cells (a national
-    # heatmap is 2,000 rows of 36 cells).
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    for values in [list(header), *rows]:
-        sheet.append([_text(sheet, v) if isinstance(v, str) else v for v in values])
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    # Text is written as text, whatever it starts with: never a formula, link or number.
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet(title[:31])
+    sheet.freeze_panes(1, 0)
+    for index, values in enumerate([list(header), *rows]):
+        sheet.write_row(index, 0, values)
+    workbook.close()
     return _attachment(buffer.getvalue(), XLSX_TYPE, name)
