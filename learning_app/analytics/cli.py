@@ -17,7 +17,7 @@ analytics_cli = AppGroup("analytics", help="Learning-analysis rollups and quarte
 @analytics_cli.command("refresh")
 def refresh_command() -> None:
     """Recompute the live rollups of every PDU from the stored profiles."""
-    rows = refresh_all(london_today(), progress=lambda _pdu: db.session.commit())
+    rows = refresh_all(london_today(), progress=lambda _region: db.session.commit())
     db.session.commit()
     click.echo(f"Refreshed the analytics rollups: {rows} rows")
 

@@ -23,7 +23,13 @@ from sqlalchemy import Select, func, or_, select
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Band, Grade
 from learning_app.analytics import kept_views
 from learning_app.analytics.kept_views import Cells
-from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
+from learning_app.analytics.models import (
+    LIVE,
+    SUM_COLUMNS,
+    AnalyticsCell,
+    AnalyticsPduCell,
+    AnalyticsRegionCell,
+)
 from learning_app.analytics.planes import (
     ALL,
     Planes,
@@ -181,6 +187,11 @@ _PDU_GROUP_COLUMNS = {
     "grade": AnalyticsPduCell.grade,
     "band": AnalyticsPduCell.band,
 }
+_REGION_GROUP_COLUMNS = {
+    "region": AnalyticsRegionCell.region_id,
+    "grade": AnalyticsRegionCell.grade,
+    "band": AnalyticsRegionCell.band,
+}
 # Above this many teams, finding the whole PDUs in view costs less than naming every team.
 _MANY_TEAMS = 100
 
@@ -238,10 +249,12 @@ def _statements(
     periods: list[str] | None = None,
     pdus: dict[int, int] | None = None,
     sums: tuple[str, ...] = SUM_COLUMNS,
+    regions: dict[int, int] | None = None,
 ) -> list[Select]:
     """``group_sums_statements``; with ``periods``, for each of them, the period first.
 
-    ``pdus`` is every team's PDU, if already read; ``sums`` the columns added up.
+    ``pdus`` is every team's PDU and ``regions`` every PDU's region, if already read;
+    ``sums`` the columns added up.
     """
     if not team_ids:
         return []
@@ -250,6 +263,19 @@ def _statements(
     if grouping in _PDU_GROUP_COLUMNS or len(teams) > _MANY_TEAMS:
         whole, teams = _whole_pdus(team_ids, pdus)
     statements = []
+    if whole and grouping in _REGION_GROUP_COLUMNS:
+        if regions is None:
+            regions = dict(db.session.execute(select(Pdu.id, Pdu.region_id)).tuples().all())
+        inside = _whole_units(regions, whole)
+        if inside:
+            group = _REGION_GROUP_COLUMNS[grouping]
+            statements.append(
+                _grouped(AnalyticsRegionCell, group, filters, periods, sums).where(
+                    AnalyticsRegionCell.region_id.in_(sorted(inside))
+                )
+            )
+            done = {p for members in inside.values() for p in members}
+            whole = [p for p in whole if p not in done]
     if whole and grouping in _PDU_GROUP_COLUMNS:
         statements.append(
             _grouped(AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping], filters, periods, sums).where(
@@ -334,6 +360,7 @@ def _found(
     periods: list[str] | None,
     pdus: dict[int, int] | None = None,
     sums: tuple[str, ...] = SUM_COLUMNS,
+    regions: dict[int, int] | None = None,
 ) -> dict[str, dict[tuple[str, str], list]]:
     """Each period's sums per (group key, skill slug), totals aside, in one query.
 
@@ -341,7 +368,7 @@ def _found(
     """
     found: dict[str, dict[tuple[str, str], list]] = {p: {} for p in periods or [filters.period]}
     width = 2 if periods is None else 3
-    for statement in _statements(team_ids, grouping, filters, periods, pdus, sums):
+    for statement in _statements(team_ids, grouping, filters, periods, pdus, sums, regions):
         for row in _read(statement):
             sums = found[filters.period if periods is None else row[0]]
             key, values = (str(row[width - 2]), row[width - 1]), row[width:]
@@ -496,7 +523,7 @@ class _Source:
             if keys is None:
                 break
             return table.rows(filters.period, keys), table.columns
-        found = _found(team_ids, grouping, filters, batch, self.pdus(), sums)
+        found = _found(team_ids, grouping, filters, batch, self.pdus(), sums, self.regions())
         self._found[(wanted, tag)] = _Table(sums, found)
         return found[filters.period], sums
 

@@ -9,7 +9,7 @@ live rows taken during that quarter.
 (about a twentieth of the rows), always written from the team rows in the same
 transaction. A heatmap grouped by PDU, region, grade or band adds up these for every
 PDU wholly in view, so a national heatmap reads thousands of rows, not over a hundred
-thousand.
+thousand; ``AnalyticsRegionCell`` holds them per region, for regions wholly in view.
 """
 
 from __future__ import annotations
@@ -73,6 +73,20 @@ class AnalyticsPduCell(RollupSums, db.Model):
     band: Mapped[str] = mapped_column(String(20), primary_key=True)
     skill_slug: Mapped[str] = mapped_column(String(60), primary_key=True)
     region_id: Mapped[int] = mapped_column(Integer)
+
+
+class AnalyticsRegionCell(RollupSums, db.Model):
+    """The same sums per region (about a twelfth of the PDU rows), written from the PDU rows
+    in the same transaction: a national heatmap by region, grade or band, and a national
+    trend over every quarter, add these up."""
+
+    __tablename__ = "analytics_region_cells"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True)
+    grade: Mapped[str] = mapped_column(String(10), primary_key=True)
+    band: Mapped[str] = mapped_column(String(20), primary_key=True)
+    skill_slug: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
 SUM_COLUMNS = (

@@ -1,15 +1,18 @@
 """Keep the analytics rollups (``AnalyticsCell``) current with the stored profiles.
 
-``refresh_pdu`` recomputes the live rows of one PDU from its practitioners' profiles
-(the team rows, then the PDU's rows added up from them):
-it runs in the transaction that changed a profile (through ``evidence_changed``), or who
-a team's practitioners are (``practitioners_changed``), so a heatmap shows an observation
-or a move the moment it is saved; so do the moderation and case-audit rows
-(``analytics.moderation``, ``analytics.audits``). The PDU's row is locked first on
-PostgreSQL, so two changes in one PDU queue rather than race. ``refresh_all`` does every
-PDU, after the nightly profile rebuild (experience bands and decay move numbers with
-time). ``take_snapshot`` copies the live rows into the current quarter's period, and
-adds up its PDU rows from the team rows it copied.
+``refresh_teams`` recomputes the live rows of the PDUs of some teams from their
+practitioners' profiles (the team rows, then each PDU's rows added up from them), then
+their regions' rows from the PDU rows: it runs in the transaction that changed a profile
+(through ``evidence_changed``), or who a team's practitioners are
+(``practitioners_changed``), so a heatmap shows an observation or a move the moment it
+is saved; so do the moderation and case-audit rows (``analytics.moderation``,
+``analytics.audits``). On PostgreSQL each PDU's row is locked first and each region's
+row once the PDUs are done, so two changes in one PDU or region queue rather than race,
+and every transaction takes its locks in that order. ``refresh_pdu`` does one PDU and
+its region; ``refresh_all`` every PDU, a region at a time, after the nightly profile
+rebuild (experience bands and decay move numbers with time). ``take_snapshot`` copies
+the live rows into the current quarter's period, and adds up its PDU and region rows
+from the team rows it copied.
 
 Nothing here commits: callers own the transaction.
 """
@@ -20,6 +23,8 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select
@@ -27,12 +32,18 @@ from sqlalchemy import delete, func, insert, literal, select
 from learning_app.accounts.constants import Role, experience_band
 from learning_app.accounts.models import RoleAssignment, User
 from learning_app.analytics import audits, kept_views, moderation
-from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell, AnalyticsPduCell
+from learning_app.analytics.models import (
+    LIVE,
+    SUM_COLUMNS,
+    AnalyticsCell,
+    AnalyticsPduCell,
+    AnalyticsRegionCell,
+)
 from learning_app.analytics.quarters import quarter_of
 from learning_app.core.events import practitioners_changed
 from learning_app.core.time import london_today
 from learning_app.extensions import db
-from learning_app.org.models import Pdu, Team
+from learning_app.org.models import Pdu, Region, Team
 from learning_app.profiles.models import SkillProfileRecord
 
 
@@ -88,7 +99,16 @@ def _practitioner_rows(team_ids: Iterable[int]):
 
 
 def refresh_pdu(pdu_id: int, today: date | None = None) -> int:
-    """Recompute the live rows of one PDU; return how many rows it now has."""
+    """Recompute the live rows of one PDU and of its region; return how many team rows the
+    PDU now has."""
+    rows = _rewrite_pdu(pdu_id, today)
+    _regions_changed([pdu_id])
+    return rows
+
+
+def _rewrite_pdu(pdu_id: int, today: date | None = None) -> int:
+    """Recompute the team and PDU live rows of one PDU (its region's are left to
+    ``_regions_changed``); return how many team rows it now has."""
     today = today or london_today()
     db.session.execute(select(Pdu.id).where(Pdu.id == pdu_id).with_for_update())
     pdu = db.session.get(Pdu, pdu_id)
@@ -151,16 +171,68 @@ def _add_up_pdus(period: str, pdu_id: int | None = None) -> None:
     )
 
 
+def _add_up_regions(period: str, region_ids: Collection[int] | None = None) -> None:
+    """Rewrite the region rows of ``period`` (of ``region_ids``, or all) from its PDU rows."""
+    keep = [AnalyticsPduCell.period == period]
+    drop = [AnalyticsRegionCell.period == period]
+    if region_ids is not None:
+        keep.append(AnalyticsPduCell.region_id.in_(list(region_ids)))
+        drop.append(AnalyticsRegionCell.region_id.in_(list(region_ids)))
+    db.session.execute(
+        delete(AnalyticsRegionCell).where(*drop).execution_options(synchronize_session=False)
+    )
+    keys = ("region_id", "grade", "band", "skill_slug")
+    columns = [getattr(AnalyticsPduCell, k) for k in keys]
+    grouped = select(
+        AnalyticsPduCell.period,
+        *columns,
+        *(func.sum(getattr(AnalyticsPduCell, c)) for c in SUM_COLUMNS),
+    ).where(*keep)
+    db.session.execute(
+        insert(AnalyticsRegionCell).from_select(
+            ["period", *keys, *SUM_COLUMNS], grouped.group_by(AnalyticsPduCell.period, *columns)
+        )
+    )
+
+
+def add_up(period: str) -> None:
+    """Rewrite every PDU and region row of ``period`` from its team rows."""
+    _add_up_pdus(period)
+    _add_up_regions(period)
+
+
+def _regions_changed(pdu_ids: Collection[int]) -> None:
+    """After the live rows of ``pdu_ids`` were rewritten: rewrite their regions' rows, and
+    count a change of them for the kept views.
+
+    Last in the transaction, so every transaction takes the PDUs' locks before its
+    regions'; each region's row is locked, so two changes in one region queue."""
+    region_ids = sorted(
+        set(db.session.scalars(select(Pdu.region_id).where(Pdu.id.in_(list(pdu_ids)))))
+    )
+    if not region_ids:
+        return
+    db.session.execute(
+        select(Region.id).where(Region.id.in_(region_ids)).order_by(Region.id).with_for_update()
+    )
+    _add_up_regions(LIVE, region_ids)
+    kept_views.changed(region_ids)
+
+
 def refresh_all(today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Recompute the live rows of every PDU (``progress`` is called after each PDU), then
-    every moderation and case-audit row, then the kept views of every region whose rows
-    changed; return how many live rows there are."""
+    """Recompute the live rows of every PDU and region, a region at a time (``progress`` is
+    called with each region's id after it), then every moderation and case-audit row, then
+    the kept views of every region whose rows changed; return how many live rows there
+    are."""
     total = 0
-    for pdu_id in db.session.scalars(select(Pdu.id).order_by(Pdu.id)).all():
-        total += refresh_pdu(pdu_id, today)
-        kept_views.changed(db.session.scalars(select(Pdu.region_id).where(Pdu.id == pdu_id)))
+    pdus = db.session.execute(select(Pdu.region_id, Pdu.id).order_by(Pdu.region_id, Pdu.id))
+    for region_id, rows in groupby(pdus.all(), key=itemgetter(0)):
+        pdu_ids = [pdu_id for _region, pdu_id in rows]
+        for pdu_id in pdu_ids:
+            total += _rewrite_pdu(pdu_id, today)
+        _regions_changed(pdu_ids)
         if progress is not None:
-            progress(pdu_id)
+            progress(region_id)
     moderation.refresh_all(today)
     audits.refresh_all(today)
     kept_views.keep()
@@ -185,11 +257,10 @@ def refresh_teams(team_ids: Collection[int | None], today: date | None = None) -
         select(Team.pdu_id).where(Team.id.in_(ids)).distinct().order_by(Team.pdu_id)
     ).all()
     for pdu_id in pdu_ids:
-        refresh_pdu(pdu_id, today)
+        _rewrite_pdu(pdu_id, today)
     moderation.refresh_teams(ids)
     audits.refresh_teams(ids)
-    # Last, so every transaction takes the PDUs' locks before its regions'.
-    kept_views.changed(db.session.scalars(select(Pdu.region_id).where(Pdu.id.in_(pdu_ids))))
+    _regions_changed(pdu_ids)
 
 
 def handle_practitioners_changed(
@@ -227,7 +298,7 @@ def take_snapshot(today: date | None = None) -> tuple[str, int]:
             ["period", *columns], select(literal(period), *(live.c[c] for c in columns))
         )
     )
-    _add_up_pdus(period)
+    add_up(period)
     count = db.session.scalar(
         select(func.count()).select_from(AnalyticsCell).where(AnalyticsCell.period == period)
     )

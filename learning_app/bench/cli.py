@@ -48,7 +48,7 @@ def generate_command(practitioners: int, seed: int, today: datetime | None) -> N
     with click.progressbar(length=totals.practitioners, label="Skill profiles") as bar:
         rebuild_all(as_of, progress=_committing(bar))
     db.session.commit()
-    refresh_all(as_of, progress=lambda _pdu: db.session.commit())
+    refresh_all(as_of, progress=lambda _region: db.session.commit())
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # After a bulk load the planner has no statistics until autovacuum gets round to

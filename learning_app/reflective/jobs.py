@@ -121,7 +121,7 @@ def rebuild_profiles() -> str:
 
     # Commit each batch of practitioners as it is done, as ``flask profiles rebuild`` does.
     rebuilt = rebuild_all(london_today(), progress=lambda _count: db.session.commit())
-    refresh_all(london_today(), progress=lambda _pdu: db.session.commit())
+    refresh_all(london_today(), progress=lambda _region: db.session.commit())
     return f"rebuilt the profiles of {rebuilt} practitioners and the analytics rollups"
 
 

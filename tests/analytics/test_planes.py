@@ -17,7 +17,7 @@ import pytest
 
 from learning_app.analytics.heatmap import ALL, Filters, _Source, build_unit_heatmap
 from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell
-from learning_app.analytics.rollups import _add_up_pdus
+from learning_app.analytics.rollups import add_up
 from learning_app.extensions import db
 from learning_app.profiles.services import published_skills
 
@@ -73,7 +73,7 @@ def _random_rollups(factories, seed: int):
                             )
                         )
     db.session.flush()
-    _add_up_pdus(LIVE)
+    add_up(LIVE)
     return _teams_of_each(units)
 
 

@@ -6,9 +6,15 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from learning_app.analytics.models import LIVE, AnalyticsCell
+from learning_app.analytics.models import (
+    LIVE,
+    SUM_COLUMNS,
+    AnalyticsCell,
+    AnalyticsPduCell,
+    AnalyticsRegionCell,
+)
 from learning_app.analytics.quarters import quarter_end, quarter_of
-from learning_app.analytics.rollups import periods, take_snapshot
+from learning_app.analytics.rollups import periods, refresh_all, refresh_teams, take_snapshot
 from learning_app.core.events import evidence_changed
 from learning_app.profiles.models import SkillProfileRecord
 
@@ -52,6 +58,56 @@ def test_a_snapshot_taken_again_in_the_quarter_replaces_the_first(db_session, un
     assert rows == db_session.scalar(
         select(func.count()).select_from(AnalyticsCell).where(AnalyticsCell.period == LIVE)
     )
+
+
+def _by_level(session, model, unit_column):
+    """Every period's sums per (unit, grade, band, skill) from ``model``'s rows."""
+    keys = (model.period, unit_column, model.grade, model.band, model.skill_slug)
+    rows = session.execute(
+        select(*keys, *(func.sum(getattr(model, c)) for c in SUM_COLUMNS)).group_by(*keys)
+    ).all()
+    return {tuple(r[:5]): tuple(round(v, 9) for v in r[5:]) for r in rows}
+
+
+def _levels_agree(session) -> int:
+    """The PDU and region rows are the team rows added up; how many region rows there are."""
+    teams = AnalyticsCell
+    by_region = _by_level(session, AnalyticsRegionCell, AnalyticsRegionCell.region_id)
+    assert by_region == _by_level(session, teams, teams.region_id)
+    assert by_region == _by_level(session, AnalyticsPduCell, AnalyticsPduCell.region_id)
+    assert _by_level(session, AnalyticsPduCell, AnalyticsPduCell.pdu_id) == _by_level(
+        session, teams, teams.pdu_id
+    )
+    return len(by_region)
+
+
+def test_region_rows_follow_every_change_of_the_team_rows(db_session, factories, unit) -> None:
+    assert _levels_agree(db_session) > 0
+    people_before = db_session.scalar(
+        select(func.sum(AnalyticsRegionCell.people)).where(AnalyticsRegionCell.period == LIVE)
+    )
+    # An evidence change, a move to another region's team, a snapshot, the nightly refresh.
+    evidence_changed.send(unit.people[0], as_of=date(2026, 12, 1))
+    assert _levels_agree(db_session)
+    elsewhere = factories.team(factories.pdu(factories.region("North"), "Tyneside"), "Delta")
+    mover = unit.people[1]
+    old_team = mover.team_id
+    mover.team = elsewhere
+    db_session.flush()
+    refresh_teams({old_team, elsewhere.id}, date(2026, 12, 1))
+    assert _levels_agree(db_session)
+    moved = db_session.scalar(
+        select(func.sum(AnalyticsRegionCell.people)).where(
+            AnalyticsRegionCell.period == LIVE, AnalyticsRegionCell.region_id == unit.region.id
+        )
+    )
+    assert moved == people_before - len(unit.skills)
+    take_snapshot(date(2026, 12, 2))
+    refresh_all(date(2026, 12, 3))
+    assert _levels_agree(db_session)
+    assert "2026-Q4" in {
+        p for (p,) in db_session.execute(select(AnalyticsRegionCell.period).distinct())
+    }
 
 
 def test_quarters() -> None:
