@@ -463,6 +463,7 @@ class _Source:
         self._unit_keys: dict[tuple[frozenset[int], str], set[str] | None] = {}
         # What each unit's view hides, per level, grouping, measure, filters and scope.
         self._planes: dict[tuple, Planes] = {}
+        self._kept_views: dict[tuple, dict[str, dict[int, Cells | None]]] = {}
         self._counts: dict[tuple, Planes] = {}
         self._unit_tables: dict[tuple, dict[str, list]] = {}
         self._team_tables: dict[tuple, _Cells] = {}
@@ -584,9 +585,7 @@ class _Source:
         are to be trusted (``kept_views``), otherwise worked out (``planes``)."""
         found: dict[int, Cells | None] = {}
         if filters == Filters():
-            columns = [*(c.slug for c in self.columns()), ALL]
-            region_of = self._region_of(level)
-            found = kept_views.read(level, grouping, denominator, unit_ids, region_of, columns)
+            found = dict(self._kept(level, grouping, denominator, unit_ids))
         missing = [u for u in unit_ids if u not in found]
         if missing:
             if found:
@@ -594,6 +593,20 @@ class _Source:
             views = self.planes(level, grouping, denominator, filters, scope)
             found.update((u, views.cells(u)) for u in missing)
         return [found[u] for u in unit_ids]
+
+    def _kept(
+        self, level: str, grouping: str, denominator: str, unit_ids: Sequence[int]
+    ) -> dict[int, Cells | None]:
+        """``kept_views.read`` of the units, for ``denominator`` and those of the measures
+        of the source's heatmaps, read at once for them all."""
+        key = (level, grouping, tuple(unit_ids))
+        kept = self._kept_views.setdefault(key, {})
+        if denominator not in kept:
+            wanted = {denominator, *(m.denominator for m in self._metrics)} - set(kept)
+            columns = [*(c.slug for c in self.columns()), ALL]
+            region_of = self._region_of(level)
+            kept.update(kept_views.read(level, grouping, wanted, unit_ids, region_of, columns))
+        return kept[denominator]
 
     def _region_of(self, level: str) -> dict[int, int]:
         """Each unit of ``level``'s region."""

@@ -106,48 +106,55 @@ def encoded(cells: Cells, columns: Sequence[str]) -> dict[str, list[int]]:
 def read(
     level: str,
     grouping: str,
-    denominator: str,
+    denominators: Collection[str],
     unit_ids: Collection[int],
     region_of: Mapping[int, int],
     columns: Sequence[str],
-) -> dict[int, Cells | None]:
+) -> dict[str, dict[int, Cells | None]]:
     """What the kept views of ``unit_ids`` (of ``level``; ``region_of`` gives each one's
-    region) hide, for each unit whose region's views are trusted and were kept with these
-    ``columns``: None for a unit with no figures. The others are left out."""
+    region) hide, for each of ``denominators``: for each unit whose region's views are
+    trusted and were kept with these ``columns``, None for a unit with no figures. The
+    others are left out."""
+    found: dict[str, dict[int, Cells | None]] = {d: {} for d in denominators}
     regions = {region_of[u] for u in unit_ids if u in region_of}
     if not regions:
-        return {}
+        return found
     view = and_(
         KeptView.region_id == KeptViewsState.region_id,
         KeptView.level == level,
         KeptView.grouping == grouping,
-        KeptView.denominator == denominator,
+        KeptView.denominator.in_(sorted(denominators)),
         among(KeptView.unit_id, unit_ids),
     )
     # One statement, so the state and the rows it vouches for are read together.
     statement = (
-        select(KeptViewsState.region_id, KeptView.unit_id, KeptView.columns, KeptView.hidden)
+        select(
+            KeptViewsState.region_id,
+            KeptView.denominator,
+            KeptView.unit_id,
+            KeptView.columns,
+            KeptView.hidden,
+        )
         .outerjoin(KeptView, view)
         .where(among(KeptViewsState.region_id, regions), _trusted())
     )
     trusted: set[int] = set()
-    kept: dict[int, dict[str, list[int]]] = {}
+    kept: dict[tuple[str, int], dict[str, list[int]]] = {}
     unfit: set[int] = set()
     wanted = list(columns)
-    for region_id, unit_id, kept_columns, hidden in db.session.execute(statement):
+    for region_id, denominator, unit_id, kept_columns, hidden in db.session.execute(statement):
         trusted.add(region_id)
         if unit_id is None:
             continue
         if kept_columns != wanted:
             unfit.add(region_id)
-        kept[unit_id] = hidden
+        kept[(denominator, unit_id)] = hidden
     trusted -= unfit
-    found: dict[int, Cells | None] = {}
-    for unit_id in unit_ids:
-        if region_of.get(unit_id) not in trusted:
-            continue
-        rows = kept.get(unit_id)
-        found[unit_id] = None if rows is None else _decoded(rows, wanted)
+    for denominator, units in found.items():
+        for unit_id in unit_ids:
+            if region_of.get(unit_id) in trusted:
+                rows = kept.get((denominator, unit_id))
+                units[unit_id] = None if rows is None else _decoded(rows, wanted)
     return found
 
 

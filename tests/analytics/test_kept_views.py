@@ -49,7 +49,8 @@ def test_kept_views_say_what_the_rollups_say(db_session, factories, published_fr
         level = _level(unit)
         region_of = source._region_of(level)
         columns = [*(c.slug for c in source.columns()), "all"]
-        kept = kept_views.read(level, grouping, denominator, [unit.id], region_of, columns)
+        kept = kept_views.read(level, grouping, [denominator], [unit.id], region_of, columns)
+        kept = kept[denominator]
         assert unit.id in kept, (unit.name, grouping, denominator)
         worked_out = _worked_out(level, grouping, denominator, unit.id, source.scope(team_ids))
         assert kept[unit.id] == worked_out, (unit.name, grouping, denominator)
@@ -136,7 +137,9 @@ def test_views_kept_under_other_rules_or_skills_are_not_trusted(
     columns = [*(c.slug for c in _Source().columns()), "all"]
 
     def read():
-        return kept_views.read("region", "grade", "people", [region.id], region_of, columns)
+        return kept_views.read("region", "grade", ["people"], [region.id], region_of, columns)[
+            "people"
+        ]
 
     assert region.id in read()
     monkeypatch.setattr(kept_views, "RULES", kept_views.RULES + 1)
