@@ -424,6 +424,45 @@ class _Table:
         return {k: v for key in keys for k, v in by_key.get(key, {}).items()}
 
 
+class _InEachPeriod(Mapping):
+    """A map of units to units (each team's PDU, say) for the units of every period
+    (``_Source._stride``): each period's unit to the same period's."""
+
+    def __init__(self, found: Mapping[int, int], stride: int) -> None:
+        self.found, self.stride = found, stride
+
+    def __getitem__(self, unit: int) -> int:
+        at, own = divmod(unit, self.stride)
+        return at * self.stride + self.found[own]
+
+    def __iter__(self):
+        raise TypeError("the units of every period are not listed")
+
+    def __len__(self) -> int:
+        raise TypeError("the units of every period are not counted")
+
+    @staticmethod
+    def key_of(stride: int):
+        """The row key of a unit of one of the periods in its parent's view."""
+        return lambda unit: str(unit % stride)
+
+
+def _joined(every: list[tuple[int, _Cells]]) -> _Cells:
+    """Several periods' cells as one: each period's units moved on by its offset, and one
+    list of keys."""
+    keys: dict[str, int] = {}
+    units, codes, slugs, people = [], [], [], []
+    for offset, cells in every:
+        recode = np.array([keys.setdefault(k, len(keys)) for k in cells.keys], dtype=np.int64)
+        units.append(cells.units + offset)
+        codes.append(recode[cells.codes] if len(cells.codes) else cells.codes)
+        slugs.append(cells.slugs)
+        people.append(cells.people)
+    empty = np.zeros(0, dtype=np.int64)
+    join = lambda arrays: np.concatenate(arrays) if arrays else empty  # noqa: E731
+    return _Cells(join(units), join(codes), list(keys), join(slugs), join(people))
+
+
 @dataclass
 class _Cells:
     """Rows of people as arrays: each row's unit id, key (an index into ``keys``), skill
@@ -464,6 +503,7 @@ class _Source:
         # What each unit's view hides, per level, grouping, measure, filters and scope.
         self._planes: dict[tuple, Planes] = {}
         self._kept_views: dict[tuple, dict[str, dict[int, Cells | None]]] = {}
+        self._scope_teams: dict[frozenset[int], frozenset[int]] = {}
         self._counts: dict[tuple, Planes] = {}
         self._unit_tables: dict[tuple, dict[str, list]] = {}
         self._team_tables: dict[tuple, _Cells] = {}
@@ -587,12 +627,77 @@ class _Source:
         if filters == Filters():
             found = dict(self._kept(level, grouping, denominator, unit_ids))
         missing = [u for u in unit_ids if u not in found]
-        if missing:
+        if missing and self._batched(filters):
+            views = self._every_period(level, grouping, denominator, filters, scope)
+            at = self.periods.index(filters.period) * self._stride()
+            found.update((u, views.cells(at + u)) for u in missing)
+        elif missing:
             if found:
                 scope = self._pdus_of(level, missing)
             views = self.planes(level, grouping, denominator, filters, scope)
             found.update((u, views.cells(u)) for u in missing)
         return [found[u] for u in unit_ids]
+
+    def _stride(self) -> int:
+        """More than any team's, PDU's or region's id: unit ``u`` of the ``i``th of many
+        periods is ``i * stride + u`` among the planes of every period."""
+        regions = self.regions()
+        return 1 + max([0, *self.pdus(), *regions, *regions.values()])
+
+    def _every_period(
+        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
+    ) -> Planes:
+        """``planes`` for every one of the periods read at once, as one set of planes whose
+        units are each period's (``_stride``): the same steps, taken once for them all."""
+        if level == "region":
+            scope = self._whole_regions(scope)
+        key = (level, grouping, denominator, filters.grade, filters.band, scope)
+        found = self._planes.get(key)
+        if found is not None:
+            return found
+        at = (denominator, filters, scope)
+        views = self._counted_every_period(level, grouping, *at).copy()
+        wider = [
+            self._counted_every_period(level, grouping, denominator, w, scope)
+            for w in _wider(filters)
+        ]
+        suppress_own(views, wider)
+        stride, count = self._stride(), len(self.periods)
+        pdus, regions = _InEachPeriod(self.pdus(), stride), _InEachPeriod(self.regions(), stride)
+        if level == "pdu" and grouping in _ACROSS:
+            several = [p for p, n in Counter(self.pdus().values()).items() if n > 1]
+            wholes = {i * stride + p for i in range(count) for p in several}
+            hide_what_parts_hide(views, self._every_period("team", grouping, *at), pdus, wholes)
+        elif level == "region" and grouping in ("team", *_ACROSS):
+            parts = self._every_period("pdu", grouping, *at)
+            hide_what_parts_hide(views, parts, regions, views.units)
+        key_of = _InEachPeriod.key_of(stride)
+        if level == "team":
+            above = self._every_period("pdu", "team", *at)
+            hide_totals_hidden_above(views, above, pdus, key_of)
+        elif level == "pdu":
+            above = self._every_period("region", "pdu", *at)
+            hide_totals_hidden_above(views, above, regions, key_of)
+        self._planes[key] = views
+        return views
+
+    def _counted_every_period(
+        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
+    ) -> Planes:
+        """``_counted`` of every one of the periods read at once, each period's units
+        apart (``_stride``)."""
+        key = ("every period", level, grouping, denominator, filters.grade, filters.band, scope)
+        if key not in self._counts:
+            stride = self._stride()
+            every = []
+            for i, period in enumerate(self.periods):
+                at = (denominator, Filters(filters.grade, filters.band, period), scope)
+                cells = self._from_table(level, grouping, *at)
+                if cells is None:
+                    cells = self._unit_cells(level, grouping, *at)
+                every.append((i * stride, cells))
+            self._counts[key] = self._laid_out(grouping, _joined(every))
+        return self._counts[key]
 
     def _kept(
         self, level: str, grouping: str, denominator: str, unit_ids: Sequence[int]
@@ -660,7 +765,7 @@ class _Source:
             return None
         batch = self._batched(filters)
         regions = self.regions()
-        teams = frozenset(t for t, p in self.pdus().items() if p in scope)
+        teams = self._teams_in(scope)
         table = self._found.get((teams, _tag(grouping, filters, None if batch else filters.period)))
         if table is None or denominator not in table.columns:
             return None
@@ -678,6 +783,13 @@ class _Source:
         return self._cells(
             [(unit_of(int(k)), k, slug, values[at]) for (k, slug), values in rows.items()]
         )
+
+    def _teams_in(self, scope: frozenset[int]) -> frozenset[int]:
+        """The teams of the PDUs ``scope``."""
+        if scope not in self._scope_teams:
+            pdus = self.pdus()
+            self._scope_teams[scope] = frozenset(t for t, p in pdus.items() if p in scope)
+        return self._scope_teams[scope]
 
     def _team_cells(
         self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]

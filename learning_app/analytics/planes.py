@@ -21,7 +21,7 @@ the skills, then "All skills", which is about the most people of any one skill.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -228,13 +228,18 @@ def hide_what_parts_hide(
     hide_complements(planes)
 
 
-def hide_totals_hidden_above(planes: Planes, above: Planes, parent_of: Mapping[int, int]) -> None:
+def hide_totals_hidden_above(
+    planes: Planes,
+    above: Planes,
+    parent_of: Mapping[int, int],
+    key_of: Callable[[int], str] = str,
+) -> None:
     """Hide each view's total wherever the view above it (its parent's by this level)
-    hides the unit's row, then make the lines whole."""
+    hides the unit's row (``key_of`` the unit), then make the lines whole."""
     pairs = [
-        (i, above.index[parent_of[u]], above.key_index[str(u)])
+        (i, above.index[parent_of[u]], above.key_index[key_of(u)])
         for i, u in enumerate(planes.units)
-        if parent_of.get(u) in above.index and str(u) in above.key_index
+        if parent_of.get(u) in above.index and key_of(u) in above.key_index
     ]
     if not pairs:
         return

@@ -14,8 +14,15 @@ from __future__ import annotations
 import random
 
 import pytest
+from sqlalchemy import select
 
-from learning_app.analytics.heatmap import ALL, Filters, _Source, build_unit_heatmap
+from learning_app.analytics.heatmap import (
+    ALL,
+    Filters,
+    _Source,
+    build_unit_heatmap,
+    build_unit_heatmaps,
+)
 from learning_app.analytics.models import LIVE, SUM_COLUMNS, AnalyticsCell
 from learning_app.analytics.rollups import add_up
 from learning_app.extensions import db
@@ -169,3 +176,44 @@ def test_all_skills_hides_when_the_unfiltered_view_differs_by_a_few(unit) -> Non
     total = heatmap.total.figures[ALL]
     assert total.n == 14
     assert total.hidden and total.reason == "difference"
+
+
+@pytest.mark.parametrize("seed", range(20, 22))
+def test_every_period_at_once_hides_what_each_period_alone_hides(
+    db_session, factories, published_framework, seed
+):
+    """A trend builds every quarter's heatmap at once (``build_unit_heatmaps``), working out
+    the other views for all the quarters together: each must hide what that quarter's
+    heatmap built on its own hides."""
+    units = _random_rollups(factories, seed)
+    rng = random.Random(seed)
+    quarters = ["2026-Q1", "2026-Q2", "2026-Q3"]
+    live = db.session.scalars(select(AnalyticsCell).where(AnalyticsCell.period == LIVE)).all()
+    for quarter in quarters:
+        for cell in live:
+            if rng.random() < 0.2:
+                continue
+            people = rng.randrange(10)
+            values = dict.fromkeys(SUM_COLUMNS, 0) | {
+                "people": people,
+                "observed_n": rng.randrange(people + 1),
+            }
+            keys = ("team_id", "grade", "band", "skill_slug", "pdu_id", "region_id", "site")
+            db.session.add(
+                AnalyticsCell(period=quarter, **{k: getattr(cell, k) for k in keys}, **values)
+            )
+    db.session.flush()
+    for quarter in quarters:
+        add_up(quarter)
+    everyone = {t for _unit, teams in units for t in teams}
+    hidden_somewhere = 0
+    for unit, team_ids in [*units, (None, everyone)]:
+        for grouping, filters in VIEWS:
+            for metric in ("mean-gap", "observed"):
+                together = build_unit_heatmaps(unit, team_ids, grouping, metric, filters, quarters)
+                for quarter in quarters:
+                    at = Filters(filters.grade, filters.band, quarter)
+                    alone = _hidden(build_unit_heatmap(unit, team_ids, grouping, metric, at))
+                    assert _hidden(together[quarter]) == alone, (unit, grouping, quarter)
+                    hidden_somewhere += sum(h for row in alone.values() for h in row.values())
+    assert hidden_somewhere > 0
