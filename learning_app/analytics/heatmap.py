@@ -29,6 +29,7 @@ from learning_app.analytics.models import (
     AnalyticsCell,
     AnalyticsPduCell,
     AnalyticsRegionCell,
+    AnalyticsTeamTotal,
 )
 from learning_app.analytics.planes import (
     ALL,
@@ -187,6 +188,12 @@ _PDU_GROUP_COLUMNS = {
     "grade": AnalyticsPduCell.grade,
     "band": AnalyticsPduCell.band,
 }
+_TOTAL_GROUP_COLUMNS = {
+    "team": AnalyticsTeamTotal.team_id,
+    "pdu": AnalyticsTeamTotal.pdu_id,
+    "region": AnalyticsTeamTotal.region_id,
+    "site": AnalyticsTeamTotal.site,
+}
 _REGION_GROUP_COLUMNS = {
     "region": AnalyticsRegionCell.region_id,
     "grade": AnalyticsRegionCell.grade,
@@ -283,16 +290,23 @@ def _statements(
             )
         )
         whole = []
-    in_view = [AnalyticsCell.team_id.in_(teams)] if teams else []
+    model, columns = _team_rows(grouping, filters)
+    in_view = [model.team_id.in_(teams)] if teams else []
     if whole:
-        in_view.append(AnalyticsCell.pdu_id.in_(whole))
+        in_view.append(model.pdu_id.in_(whole))
     if in_view:
         statements.append(
-            _grouped(AnalyticsCell, _GROUP_COLUMNS[grouping], filters, periods, sums).where(
-                or_(*in_view)
-            )
+            _grouped(model, columns[grouping], filters, periods, sums).where(or_(*in_view))
         )
     return statements
+
+
+def _team_rows(grouping: str, filters: Filters) -> tuple[Any, dict[str, Any]]:
+    """The team rollups to read by ``grouping``, and their grouping columns: with no grade
+    or band to pick or group by, the teams' totals over them (a third as many rows)."""
+    if grouping in _TOTAL_GROUP_COLUMNS and not (filters.grade or filters.band):
+        return AnalyticsTeamTotal, _TOTAL_GROUP_COLUMNS
+    return AnalyticsCell, _GROUP_COLUMNS
 
 
 def _grouped(
@@ -806,15 +820,13 @@ class _Source:
             found = next((c for (_g, *t), c in self._team_tables.items() if tuple(t) == tag), None)
         if found is not None or not (level == "team" or grouping == "team" or across):
             return found
-        group = [AnalyticsCell.team_id] if across is None else [_GROUP_COLUMNS[across]]
+        model, columns = _team_rows(across or "team", filters)
+        group = [model.team_id] if across is None else [columns[across]]
         statement = select(
-            AnalyticsCell.team_id,
-            *group,
-            AnalyticsCell.skill_slug,
-            getattr(AnalyticsCell, denominator),
-        ).where(AnalyticsCell.period == filters.period)
-        statement = _of_filters(statement, AnalyticsCell, filters)
-        statement = self._within(statement, AnalyticsCell, scope)
+            model.team_id, *group, model.skill_slug, getattr(model, denominator)
+        ).where(model.period == filters.period)
+        statement = _of_filters(statement, model, filters)
+        statement = self._within(statement, model, scope)
         found = self._team_tables[(across, *tag)] = self._cells(_read(statement))
         return found
 
@@ -845,7 +857,8 @@ class _Source:
             if level != "team" and grouping in _PDU_GROUP_COLUMNS:
                 model, group = AnalyticsPduCell, _PDU_GROUP_COLUMNS[grouping]
             else:
-                model, group = AnalyticsCell, _GROUP_COLUMNS[grouping]
+                model, columns = _team_rows(grouping, filters)
+                group = columns[grouping]
             unit = getattr(model, f"{level}_id")
             periods = self.periods if batch else None
             statement = _grouped(model, group, filters, periods, (denominator,))

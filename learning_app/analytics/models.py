@@ -63,6 +63,22 @@ class AnalyticsCell(RollupSums, db.Model):
     site: Mapped[str] = mapped_column(String(120))
 
 
+class AnalyticsTeamTotal(RollupSums, db.Model):
+    """The team rows added up over grade and band (about a third as many), written from
+    them in the same transaction: a heatmap with no grade or band filter, by team or by
+    site, adds up these."""
+
+    __tablename__ = "analytics_team_totals"
+    __table_args__ = (Index("ix_analytics_team_totals_period_pdu", "period", "pdu_id"),)
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    skill_slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    pdu_id: Mapped[int] = mapped_column(Integer)
+    region_id: Mapped[int] = mapped_column(Integer)
+    site: Mapped[str] = mapped_column(String(120))
+
+
 class AnalyticsPduCell(RollupSums, db.Model):
     __tablename__ = "analytics_pdu_cells"
     __table_args__ = (Index("ix_analytics_pdu_cells_period_region", "period", "region_id"),)

@@ -1,7 +1,8 @@
 """Keep the analytics rollups (``AnalyticsCell``) current with the stored profiles.
 
 ``refresh_teams`` recomputes the live rows of the PDUs of some teams from their
-practitioners' profiles (the team rows, then each PDU's rows added up from them), then
+practitioners' profiles (the team rows, then each team's totals and each PDU's rows
+added up from them), then
 their regions' rows from the PDU rows: it runs in the transaction that changed a profile
 (through ``evidence_changed``), or who a team's practitioners are
 (``practitioners_changed``), so a heatmap shows an observation or a move the moment it
@@ -11,8 +12,8 @@ row once the PDUs are done, so two changes in one PDU or region queue rather tha
 and every transaction takes its locks in that order. ``refresh_pdu`` does one PDU and
 its region; ``refresh_all`` every PDU, a region at a time, after the nightly profile
 rebuild (experience bands and decay move numbers with time). ``take_snapshot`` copies
-the live rows into the current quarter's period, and adds up its PDU and region rows
-from the team rows it copied.
+the live rows into the current quarter's period, and adds up its team totals, PDU and
+region rows from the team rows it copied.
 
 Nothing here commits: callers own the transaction.
 """
@@ -38,6 +39,7 @@ from learning_app.analytics.models import (
     AnalyticsCell,
     AnalyticsPduCell,
     AnalyticsRegionCell,
+    AnalyticsTeamTotal,
 )
 from learning_app.analytics.quarters import quarter_of
 from learning_app.core.events import practitioners_changed
@@ -142,8 +144,35 @@ def _rewrite_pdu(pdu_id: int, today: date | None = None) -> int:
     ]
     if rows:
         db.session.execute(insert(AnalyticsCell), rows)
+    _add_up_teams(LIVE, pdu_id)
     _add_up_pdus(LIVE, pdu_id)
     return len(rows)
+
+
+def _add_up_teams(period: str, pdu_id: int | None = None) -> None:
+    """Rewrite the team totals of ``period`` (of one PDU's teams, or all) from its team rows."""
+    keep = [AnalyticsCell.period == period]
+    drop = [AnalyticsTeamTotal.period == period]
+    if pdu_id is not None:
+        keep.append(AnalyticsCell.pdu_id == pdu_id)
+        drop.append(AnalyticsTeamTotal.pdu_id == pdu_id)
+    db.session.execute(
+        delete(AnalyticsTeamTotal).where(*drop).execution_options(synchronize_session=False)
+    )
+    keys = (AnalyticsCell.period, AnalyticsCell.team_id, AnalyticsCell.skill_slug)
+    grouped = select(
+        *keys,
+        func.min(AnalyticsCell.pdu_id),
+        func.min(AnalyticsCell.region_id),
+        func.min(AnalyticsCell.site),
+        *(func.sum(getattr(AnalyticsCell, c)) for c in SUM_COLUMNS),
+    ).where(*keep)
+    db.session.execute(
+        insert(AnalyticsTeamTotal).from_select(
+            ["period", "team_id", "skill_slug", "pdu_id", "region_id", "site", *SUM_COLUMNS],
+            grouped.group_by(*keys),
+        )
+    )
 
 
 def _add_up_pdus(period: str, pdu_id: int | None = None) -> None:
@@ -196,7 +225,8 @@ def _add_up_regions(period: str, region_ids: Collection[int] | None = None) -> N
 
 
 def add_up(period: str) -> None:
-    """Rewrite every PDU and region row of ``period`` from its team rows."""
+    """Rewrite every team total, PDU and region row of ``period`` from its team rows."""
+    _add_up_teams(period)
     _add_up_pdus(period)
     _add_up_regions(period)
 

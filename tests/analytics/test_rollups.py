@@ -12,6 +12,7 @@ from learning_app.analytics.models import (
     AnalyticsCell,
     AnalyticsPduCell,
     AnalyticsRegionCell,
+    AnalyticsTeamTotal,
 )
 from learning_app.analytics.quarters import quarter_end, quarter_of
 from learning_app.analytics.rollups import periods, refresh_all, refresh_teams, take_snapshot
@@ -69,9 +70,20 @@ def _by_level(session, model, unit_column):
     return {tuple(r[:5]): tuple(round(v, 9) for v in r[5:]) for r in rows}
 
 
+def _by_team(session, model):
+    """Every period's sums, with the PDU, region and site, per (team, skill)."""
+    keys = (model.period, model.team_id, model.skill_slug)
+    places = (func.min(model.pdu_id), func.min(model.region_id), func.min(model.site))
+    sums = (func.sum(getattr(model, c)) for c in SUM_COLUMNS)
+    rows = session.execute(select(*keys, *places, *sums).group_by(*keys)).all()
+    return {tuple(r[:3]): (*r[3:6], *(round(v, 9) for v in r[6:])) for r in rows}
+
+
 def _levels_agree(session) -> int:
-    """The PDU and region rows are the team rows added up; how many region rows there are."""
+    """The team totals, PDU and region rows are the team rows added up; how many region
+    rows there are."""
     teams = AnalyticsCell
+    assert _by_team(session, AnalyticsTeamTotal) == _by_team(session, teams)
     by_region = _by_level(session, AnalyticsRegionCell, AnalyticsRegionCell.region_id)
     assert by_region == _by_level(session, teams, teams.region_id)
     assert by_region == _by_level(session, AnalyticsPduCell, AnalyticsPduCell.region_id)

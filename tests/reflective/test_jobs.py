@@ -36,9 +36,11 @@ def test_the_jobs_and_their_ids():
         "send-outbox",
         "cycle-emails",
         "rebuild-profiles",
+        "keep-views",
         "analytics-snapshot",
     ]
     assert JOBS["send-outbox"].schedule == "every minute"
+    assert JOBS["keep-views"].schedule == "every minute"
     assert JOBS["send-reminders"].schedule == "every hour at 05 minutes past"
     assert JOBS["create-due-discussions"].schedule == "daily at 05:00 UK time"
 
