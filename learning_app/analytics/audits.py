@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, func, insert, select
@@ -104,6 +105,74 @@ def _kept(team_ids: Collection[int], quarters: list[str]) -> Cells:
         .all()
     )
     return {(t, q, k, key): [a, y, n, p] for t, q, k, key, a, y, n, p in rows}
+
+
+@dataclass
+class Sums:
+    """What the oversight page's rates add up, for some teams within a wider set."""
+
+    # (kind, quarter) -> audits of the teams
+    audits: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (question key, quarter) -> [yes, answered] of the teams
+    tallies: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    # (question key, quarter) -> team of the wider set -> practitioners who answered
+    answering: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
+
+
+def sums_of(found: Cells, team_ids: Collection[int]) -> Sums:
+    """The ``Sums`` of ``team_ids`` from the cells of the wider set, added up one by one."""
+    wanted = set(team_ids)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    tallies: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    answering: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    for (team_id, quarter, kind, key), (done, yes, answered, people) in found.items():
+        if key == AUDITS:
+            if team_id in wanted:
+                counts[(kind, quarter)] += done
+            continue
+        answering[(key, quarter)][team_id] = people
+        if team_id in wanted:
+            tally = tallies[(key, quarter)]
+            tally[0] += yes
+            tally[1] += answered
+    return Sums(dict(counts), dict(tallies), dict(answering))
+
+
+def _kept_sums(team_ids: Collection[int], around: Collection[int], quarters: list[str]) -> Sums:
+    """The ``Sums`` from the kept rows, the teams' added up in the database: only the
+    people answering each question are read team by team, for the small-group checks."""
+    result = Sums()
+    in_quarters = AuditCell.quarter.in_(quarters)
+    keys = (AuditCell.kind, AuditCell.quarter, AuditCell.question_key)
+    added = select(
+        *keys, func.sum(AuditCell.audits), func.sum(AuditCell.yes), func.sum(AuditCell.answered)
+    ).where(among(AuditCell.team_id, team_ids), in_quarters)
+    for kind, quarter, key, done, yes, answered in db.session.execute(added.group_by(*keys)):
+        if key == AUDITS:
+            result.audits[(kind, quarter)] = result.audits.get((kind, quarter), 0) + int(done)
+        else:
+            tally = result.tallies.setdefault((key, quarter), [0, 0])
+            tally[0] += int(yes)
+            tally[1] += int(answered)
+    people = select(AuditCell.question_key, AuditCell.quarter, AuditCell.team_id, AuditCell.people)
+    people = people.where(
+        among(AuditCell.team_id, around), in_quarters, AuditCell.question_key != AUDITS
+    )
+    for key, quarter, team_id, count in db.session.connection().execute(people):
+        result.answering.setdefault((key, quarter), {})[team_id] = count
+    return result
+
+
+def sums(team_ids: Collection[int], around: Collection[int], today: date) -> Sums:
+    """The ``Sums`` of ``team_ids``, answering counted in each team of ``around`` (which
+    holds them), for the ``QUARTERS`` quarters to ``today``: from the kept rows when they
+    can be read (as ``cells``), else from the answers."""
+    if not team_ids:
+        return Sums()
+    quarters = quarters_to(today)
+    if today >= london_today() and _written():
+        return _kept_sums(team_ids, around, quarters)
+    return sums_of(_counted(around, quarter_start(quarters[0]), today), team_ids)
 
 
 def _written() -> bool:

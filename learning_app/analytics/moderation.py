@@ -85,19 +85,25 @@ def observer_means(
     """
     if not team_ids:
         return []
-    by_skill = _by_skill(team_ids, today)
-    per_skill = {"partition_by": by_skill.c.skill_id}
-    skill_mean = cast(func.sum(by_skill.c.level_sum).over(**per_skill), Float) / func.sum(
-        by_skill.c.ratings
-    ).over(**per_skill)
-    weighted = select(by_skill, (by_skill.c.ratings * skill_mean).label("expected")).subquery()
-    keys = (weighted.c.observer_id, weighted.c.observer_role)
-    statement = select(
-        *keys,
-        func.sum(weighted.c.ratings),
-        func.sum(weighted.c.level_sum),
-        func.sum(weighted.c.expected),
-    ).group_by(*keys)
+    by_skill = _by_skill(team_ids, today).cte("by_skill")
+    # Each skill's mean over every observer, a row per skill, joined to each observer's
+    # sums of that skill.
+    skills = select(
+        by_skill.c.skill_id,
+        (cast(func.sum(by_skill.c.level_sum), Float) / func.sum(by_skill.c.ratings)).label("mean"),
+    ).group_by(by_skill.c.skill_id)
+    skills = skills.subquery()
+    keys = (by_skill.c.observer_id, by_skill.c.observer_role)
+    statement = (
+        select(
+            *keys,
+            func.sum(by_skill.c.ratings),
+            func.sum(by_skill.c.level_sum),
+            func.sum(by_skill.c.ratings * skills.c.mean),
+        )
+        .join(skills, skills.c.skill_id == by_skill.c.skill_id)
+        .group_by(*keys)
+    )
     return [tuple(r) for r in db.session.execute(statement)]
 
 
@@ -121,7 +127,6 @@ def _by_skill(team_ids: Collection[int], today: date):
         )
         .where(*where)
         .group_by(*keys)
-        .subquery()
     )
 
 

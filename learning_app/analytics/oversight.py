@@ -38,7 +38,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from learning_app.accounts.constants import Role
 from learning_app.accounts.models import User, holds_role
@@ -128,14 +128,13 @@ def months_before(today: date, months: int) -> date:
             day -= 1
 
 
-def _practitioner_ids(team_ids: Collection[int], today: date) -> dict[int, int]:
-    """Practitioner id to team id, for the active practitioners of ``team_ids``.
-
-    The people ``practitioners_in`` gives (for ``today``), read as two numbers each.
-    """
+def _practitioners_by_team(team_ids: Collection[int]) -> dict[int, int]:
+    """Team id to how many active practitioners it has (as ``practitioners_in`` finds
+    them), for the teams of ``team_ids`` with any: counted in the database."""
     if not team_ids:
         return {}
-    return dict(db.session.execute(_practitioners(team_ids)).tuples().all())
+    counted = _practitioners(team_ids).with_only_columns(User.team_id, func.count())
+    return dict(db.session.execute(counted.group_by(User.team_id)).tuples().all())
 
 
 def _practitioners(team_ids: Collection[int]):
@@ -309,22 +308,8 @@ def audit_rates(team_ids: Collection[int], today: date) -> list[AuditRates]:
     """
     quarters = quarters_to(today)
     groups = SmallGroups.of_regions(team_ids) if team_ids else None
-    found = audits.cells(groups.places, today) if groups is not None else {}
-    wanted = set(team_ids)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    tallies: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    # Who answered, team by team: the people each rate is about.
-    answering: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
-    for (team_id, quarter, kind, key), (done, yes, answered, people) in found.items():
-        if key == audits.AUDITS:
-            if team_id in wanted:
-                counts[(kind, quarter)] += done
-            continue
-        answering[(key, quarter)][team_id] = people
-        if team_id in wanted:
-            tally = tallies[(key, quarter)]
-            tally[0] += yes
-            tally[1] += answered
+    found = audits.sums(team_ids, groups.places, today) if groups is not None else audits.Sums()
+    counts, tallies, answering = found.audits, found.tallies, found.answering
 
     def rate(key: str, quarter: str) -> Rate:
         yes, answered = tallies.get((key, quarter), (0, 0))
@@ -465,19 +450,19 @@ def campaign_rows(team_ids: Collection[int], today: date) -> list[CampaignRow]:
             .order_by(FocusCampaign.ends_on.desc(), FocusCampaign.starts_on.desc())
         )
     )
-    people = _practitioner_ids(team_ids, today)
+    if not campaigns:
+        return []
+    groups = {campaign.id: SmallGroups.of_unit(campaign.unit) for campaign in campaigns}
+    everyone = set().union(*(g.places for g in groups.values()))
+    per_team = _practitioners_by_team(everyone)
     names = dict(db.session.execute(select(Skill.slug, Skill.name)).all())
     rows = []
     for campaign in campaigns:
-        groups = SmallGroups.of_unit(campaign.unit)
-        per_team: dict[int, int] = defaultdict(int)
-        for team_id in _practitioner_ids(groups.places, today).values():
-            per_team[team_id] += 1
-        figure = groups.figure(per_team, team_ids)
-        members = {pid for pid, team_id in people.items() if team_id in groups.places}
-        if figure.hidden:
-            members = set()
-        observed: set[int] = set()
+        places = groups[campaign.id].places
+        figure = groups[campaign.id].figure(per_team, team_ids)
+        inside = sorted(t for t in team_ids if t in places)
+        members = 0 if figure.hidden else sum(per_team.get(t, 0) for t in inside)
+        observed = 0
         if members:
             rated_skill = (
                 select(ObservationRating.id)
@@ -490,17 +475,15 @@ def campaign_rows(team_ids: Collection[int], today: date) -> list[CampaignRow]:
                 )
                 .exists()
             )
-            observed = set(
-                db.session.scalars(
-                    select(Observation.practitioner_id)
-                    .where(
-                        among(Observation.practitioner_id, members),
-                        Observation.status.in_(SHARED),
-                        Observation.observed_on >= campaign.starts_on,
-                        Observation.observed_on <= campaign.ends_on,
-                        or_(Observation.focus_campaign_id == campaign.id, rated_skill),
-                    )
-                    .distinct()
+            observed = db.session.scalar(
+                select(func.count(func.distinct(Observation.practitioner_id))).where(
+                    Observation.practitioner_id.in_(
+                        _practitioners(inside).with_only_columns(User.id)
+                    ),
+                    Observation.status.in_(SHARED),
+                    Observation.observed_on >= campaign.starts_on,
+                    Observation.observed_on <= campaign.ends_on,
+                    or_(Observation.focus_campaign_id == campaign.id, rated_skill),
                 )
             )
         rows.append(
@@ -510,8 +493,8 @@ def campaign_rows(team_ids: Collection[int], today: date) -> list[CampaignRow]:
                 campaign.unit.label,
                 campaign.starts_on,
                 campaign.ends_on,
-                practitioners=None if figure.hidden else len(members),
-                observed=None if figure.hidden else len(observed),
+                practitioners=None if figure.hidden else members,
+                observed=None if figure.hidden else int(observed or 0),
                 hidden=figure.reason if figure.hidden else None,
             )
         )
