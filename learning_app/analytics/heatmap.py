@@ -295,9 +295,12 @@ def _statements(
     if whole:
         in_view.append(model.pdu_id.in_(whole))
     if in_view:
-        statements.append(
-            _grouped(model, columns[grouping], filters, periods, sums).where(or_(*in_view))
-        )
+        # A team's totals are one row per skill already.
+        unique = model is AnalyticsTeamTotal and grouping == "team"
+        statement = _grouped(model, columns[grouping], filters, periods, sums, unique)
+        if teams or pdus is None or set(whole) != set(pdus.values()):
+            statement = statement.where(or_(*in_view))
+        statements.append(statement)
     return statements
 
 
@@ -310,10 +313,20 @@ def _team_rows(grouping: str, filters: Filters) -> tuple[Any, dict[str, Any]]:
 
 
 def _grouped(
-    model, group, filters: Filters, periods: list[str] | None, sums: tuple[str, ...] = SUM_COLUMNS
+    model,
+    group,
+    filters: Filters,
+    periods: list[str] | None,
+    sums: tuple[str, ...] = SUM_COLUMNS,
+    unique: bool = False,
 ) -> Select:
+    """``sums`` of ``model``'s rows per (period,) ``group`` and skill; ``unique`` when
+    there is one row of each already, so nothing is to be added up."""
     keys = [group, model.skill_slug] if periods is None else [model.period, group, model.skill_slug]
-    statement = select(*keys, *(func.sum(getattr(model, c)) for c in sums)).group_by(*keys)
+    if unique:
+        statement = select(*keys, *(getattr(model, c) for c in sums))
+    else:
+        statement = select(*keys, *(func.sum(getattr(model, c)) for c in sums)).group_by(*keys)
     if periods is None:
         statement = statement.where(model.period == filters.period)
     else:
@@ -381,8 +394,13 @@ def _found(
     The period is ``filters.period``, or each of ``periods`` when given.
     """
     found: dict[str, dict[tuple[str, str], list]] = {p: {} for p in periods or [filters.period]}
+    statements = _statements(team_ids, grouping, filters, periods, pdus, sums, regions)
+    if periods is None and len(statements) == 1:
+        # One grouped read: each (group, skill) comes once, so nothing is to be added.
+        found[filters.period] = {(str(r[0]), r[1]): list(r[2:]) for r in _read(statements[0])}
+        return found
     width = 2 if periods is None else 3
-    for statement in _statements(team_ids, grouping, filters, periods, pdus, sums, regions):
+    for statement in statements:
         for row in _read(statement):
             sums = found[filters.period if periods is None else row[0]]
             key, values = (str(row[width - 2]), row[width - 1]), row[width:]
