@@ -149,79 +149,55 @@ def _rewrite_pdu(pdu_id: int, today: date | None = None) -> int:
     return len(rows)
 
 
-def _add_up_teams(period: str, pdu_id: int | None = None) -> None:
-    """Rewrite the team totals of ``period`` (of one PDU's teams, or all) from its team rows."""
-    keep = [AnalyticsCell.period == period]
-    drop = [AnalyticsTeamTotal.period == period]
-    if pdu_id is not None:
-        keep.append(AnalyticsCell.pdu_id == pdu_id)
-        drop.append(AnalyticsTeamTotal.pdu_id == pdu_id)
-    db.session.execute(
-        delete(AnalyticsTeamTotal).where(*drop).execution_options(synchronize_session=False)
-    )
-    keys = (AnalyticsCell.period, AnalyticsCell.team_id, AnalyticsCell.skill_slug)
-    grouped = select(
-        *keys,
-        func.min(AnalyticsCell.pdu_id),
-        func.min(AnalyticsCell.region_id),
-        func.min(AnalyticsCell.site),
-        *(func.sum(getattr(AnalyticsCell, c)) for c in SUM_COLUMNS),
+def _rewrite(
+    target,
+    source,
+    keys: tuple[str, ...],
+    copied: tuple[str, ...],
+    period: str,
+    unit: str | None = None,
+    unit_ids: Collection[int] | None = None,
+) -> None:
+    """Rewrite ``target``'s rows of ``period`` from ``source``'s, added up per ``keys``
+    (with the ``copied`` columns, the same on every row added): all of them, or those
+    whose ``unit`` column is one of ``unit_ids``."""
+    keep = [source.period == period]
+    drop = [target.period == period]
+    if unit_ids is not None:
+        keep.append(getattr(source, unit).in_(list(unit_ids)))
+        drop.append(getattr(target, unit).in_(list(unit_ids)))
+    db.session.execute(delete(target).where(*drop).execution_options(synchronize_session=False))
+    grouped = [source.period, *(getattr(source, k) for k in keys)]
+    added = select(
+        *grouped,
+        *(func.min(getattr(source, c)) for c in copied),
+        *(func.sum(getattr(source, c)) for c in SUM_COLUMNS),
     ).where(*keep)
     db.session.execute(
-        insert(AnalyticsTeamTotal).from_select(
-            ["period", "team_id", "skill_slug", "pdu_id", "region_id", "site", *SUM_COLUMNS],
-            grouped.group_by(*keys),
+        insert(target).from_select(
+            ["period", *keys, *copied, *SUM_COLUMNS], added.group_by(*grouped)
         )
     )
+
+
+def _add_up_teams(period: str, pdu_id: int | None = None) -> None:
+    """Rewrite the team totals of ``period`` (of one PDU's teams, or all) from its team rows."""
+    at = None if pdu_id is None else [pdu_id]
+    keys, copied = ("team_id", "skill_slug"), ("pdu_id", "region_id", "site")
+    _rewrite(AnalyticsTeamTotal, AnalyticsCell, keys, copied, period, "pdu_id", at)
 
 
 def _add_up_pdus(period: str, pdu_id: int | None = None) -> None:
     """Rewrite the PDU rows of ``period`` (of one PDU, or all) from its team rows."""
-    keep = [AnalyticsCell.period == period]
-    drop = [AnalyticsPduCell.period == period]
-    if pdu_id is not None:
-        keep.append(AnalyticsCell.pdu_id == pdu_id)
-        drop.append(AnalyticsPduCell.pdu_id == pdu_id)
-    db.session.execute(
-        delete(AnalyticsPduCell).where(*drop).execution_options(synchronize_session=False)
-    )
+    at = None if pdu_id is None else [pdu_id]
     keys = ("pdu_id", "grade", "band", "skill_slug")
-    grouped = select(
-        AnalyticsCell.period,
-        *(getattr(AnalyticsCell, k) for k in keys),
-        func.min(AnalyticsCell.region_id),
-        *(func.sum(getattr(AnalyticsCell, c)) for c in SUM_COLUMNS),
-    ).where(*keep)
-    db.session.execute(
-        insert(AnalyticsPduCell).from_select(
-            ["period", *keys, "region_id", *SUM_COLUMNS],
-            grouped.group_by(AnalyticsCell.period, *(getattr(AnalyticsCell, k) for k in keys)),
-        )
-    )
+    _rewrite(AnalyticsPduCell, AnalyticsCell, keys, ("region_id",), period, "pdu_id", at)
 
 
 def _add_up_regions(period: str, region_ids: Collection[int] | None = None) -> None:
     """Rewrite the region rows of ``period`` (of ``region_ids``, or all) from its PDU rows."""
-    keep = [AnalyticsPduCell.period == period]
-    drop = [AnalyticsRegionCell.period == period]
-    if region_ids is not None:
-        keep.append(AnalyticsPduCell.region_id.in_(list(region_ids)))
-        drop.append(AnalyticsRegionCell.region_id.in_(list(region_ids)))
-    db.session.execute(
-        delete(AnalyticsRegionCell).where(*drop).execution_options(synchronize_session=False)
-    )
     keys = ("region_id", "grade", "band", "skill_slug")
-    columns = [getattr(AnalyticsPduCell, k) for k in keys]
-    grouped = select(
-        AnalyticsPduCell.period,
-        *columns,
-        *(func.sum(getattr(AnalyticsPduCell, c)) for c in SUM_COLUMNS),
-    ).where(*keep)
-    db.session.execute(
-        insert(AnalyticsRegionCell).from_select(
-            ["period", *keys, *SUM_COLUMNS], grouped.group_by(AnalyticsPduCell.period, *columns)
-        )
-    )
+    _rewrite(AnalyticsRegionCell, AnalyticsPduCell, keys, (), period, "region_id", region_ids)
 
 
 def add_up(period: str) -> None:

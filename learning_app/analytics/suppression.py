@@ -12,6 +12,10 @@ is secondary suppression.
 A filtered cell (a grade, say) also hides when the same cell without the filter,
 which another view shows, differs from it by between 1 and ``THRESHOLD - 1`` people:
 otherwise two bookmarks would give the few people left out by subtraction.
+
+What each unit's live heatmaps hide is kept with the rollups (``kept_views``): a change
+here, in ``planes`` or in ``heatmap`` that changes what a view hides must raise
+``kept_views.RULES``, so views kept under the old rules are worked out again.
 """
 
 from __future__ import annotations
