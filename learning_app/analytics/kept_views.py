@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from learning_app.analytics.models import KeptView, KeptViewsState
@@ -75,14 +75,14 @@ def keep(region_ids: Collection[int] | None = None) -> int:
 
     ids = stale() if region_ids is None else sorted(region_ids)
     for region_id in ids:
-        state = db.session.get(KeptViewsState, region_id)
-        if state is None:
-            state = KeptViewsState(region_id=region_id, changes=0)
-            db.session.add(state)
-            db.session.flush()
-        # The count is read before the rollups: a change made while the views are worked
+        # Read from the database, not from an object the session may hold from before a
+        # change; and before the rollups, so a change made while the views are worked
         # out leaves them untrusted, to be done again.
-        at = state.changes
+        where = KeptViewsState.region_id == region_id
+        at = db.session.scalar(select(KeptViewsState.changes).where(where))
+        if at is None:
+            db.session.execute(insert(KeptViewsState).values(region_id=region_id, changes=0))
+            at = 0
         rows = views_of_region(region_id)
         db.session.execute(
             delete(KeptView)
@@ -91,8 +91,12 @@ def keep(region_ids: Collection[int] | None = None) -> int:
         )
         if rows:
             db.session.execute(insert(KeptView), [{"region_id": region_id, **r} for r in rows])
-        state.kept, state.rules = at, RULES
-        db.session.flush()
+        db.session.execute(
+            update(KeptViewsState)
+            .where(where)
+            .values(kept=at, rules=RULES)
+            .execution_options(synchronize_session=False)
+        )
     return len(ids)
 
 

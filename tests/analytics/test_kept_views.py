@@ -127,6 +127,22 @@ def test_refreshing_a_teams_rollups_leaves_its_region_to_be_kept_again(
     assert state.changes == state.kept + 1
 
 
+def test_views_kept_again_after_a_change_are_trusted(db_session, factories, published_framework):
+    units = _random_rollups(factories, 16)
+    region = next(u for u, _ in units if isinstance(u, Region))
+    kept_views.keep()
+    for _ in range(2):
+        kept_views.changed([region.id])
+        assert kept_views.stale() == [region.id]
+        assert kept_views.keep() == 1
+        assert kept_views.stale() == []
+    state = db.session.scalars(
+        select(KeptViewsState).where(KeptViewsState.region_id == region.id)
+    ).one()
+    db.session.refresh(state)
+    assert (state.changes, state.kept, state.rules) == (2, 2, kept_views.RULES)
+
+
 def test_views_kept_under_other_rules_or_skills_are_not_trusted(
     db_session, factories, published_framework, monkeypatch
 ):
