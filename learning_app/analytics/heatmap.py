@@ -619,27 +619,45 @@ class _Source:
         (of their regions, for regions) by ``grouping`` hides, for the measure over
         ``denominator``: what the unit's own page hides (``_build_unit``), worked out for
         every unit at once."""
+        return self._views(level, grouping, denominator, filters, scope, (filters.period,))
+
+    def _views(
+        self,
+        level: str,
+        grouping: str,
+        denominator: str,
+        filters: Filters,
+        scope: frozenset[int],
+        periods: tuple[str, ...],
+    ) -> Planes:
+        """``planes`` for each of ``periods`` (``filters.period`` aside) at once, as one set
+        of planes whose units are each period's (``_stride``): each step is taken once for
+        them all."""
         if level == "region":
             scope = self._whole_regions(scope)
-        key = (level, grouping, denominator, filters, scope)
+        key = (level, grouping, denominator, filters.grade, filters.band, scope, periods)
         found = self._planes.get(key)
         if found is not None:
             return found
-        at = (denominator, filters, scope)
+        at = (denominator, filters, scope, periods)
         views = self._counted(level, grouping, *at).copy()
-        wider = [self._counted(level, grouping, denominator, w, scope) for w in _wider(filters)]
+        wider = [
+            self._counted(level, grouping, denominator, w, scope, periods) for w in _wider(filters)
+        ]
         suppress_own(views, wider)
+        stride = self._stride()
+        pdus, regions = _InEachPeriod(self.pdus(), stride), _InEachPeriod(self.regions(), stride)
         if level == "pdu" and grouping in _ACROSS:
-            pdus = self.pdus()
-            several = {p for p, count in Counter(pdus.values()).items() if count > 1}
-            hide_what_parts_hide(views, self.planes("team", grouping, *at), pdus, several)
+            several = [p for p, n in Counter(self.pdus().values()).items() if n > 1]
+            wholes = {i * stride + p for i in range(len(periods)) for p in several}
+            hide_what_parts_hide(views, self._views("team", grouping, *at), pdus, wholes)
         elif level == "region" and grouping in ("team", *_ACROSS):
-            regions = self.regions()
-            hide_what_parts_hide(views, self.planes("pdu", grouping, *at), regions, views.units)
+            hide_what_parts_hide(views, self._views("pdu", grouping, *at), regions, views.units)
+        key_of = _InEachPeriod.key_of(stride)
         if level == "team":
-            hide_totals_hidden_above(views, self.planes("pdu", "team", *at), self.pdus())
+            hide_totals_hidden_above(views, self._views("pdu", "team", *at), pdus, key_of)
         elif level == "pdu":
-            hide_totals_hidden_above(views, self.planes("region", "pdu", *at), self.regions())
+            hide_totals_hidden_above(views, self._views("region", "pdu", *at), regions, key_of)
         self._planes[key] = views
         return views
 
@@ -660,8 +678,9 @@ class _Source:
             found = dict(self._kept(level, grouping, denominator, unit_ids))
         missing = [u for u in unit_ids if u not in found]
         if missing and self._batched(filters):
-            views = self._every_period(level, grouping, denominator, filters, scope)
-            at = self.periods.index(filters.period) * self._stride()
+            periods = tuple(self.periods)
+            views = self._views(level, grouping, denominator, filters, scope, periods)
+            at = periods.index(filters.period) * self._stride()
             found.update((u, views.cells(at + u)) for u in missing)
         elif missing:
             if found:
@@ -675,61 +694,6 @@ class _Source:
         periods is ``i * stride + u`` among the planes of every period."""
         regions = self.regions()
         return 1 + max([0, *self.pdus(), *regions, *regions.values()])
-
-    def _every_period(
-        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
-    ) -> Planes:
-        """``planes`` for every one of the periods read at once, as one set of planes whose
-        units are each period's (``_stride``): the same steps, taken once for them all."""
-        if level == "region":
-            scope = self._whole_regions(scope)
-        key = (level, grouping, denominator, filters.grade, filters.band, scope)
-        found = self._planes.get(key)
-        if found is not None:
-            return found
-        at = (denominator, filters, scope)
-        views = self._counted_every_period(level, grouping, *at).copy()
-        wider = [
-            self._counted_every_period(level, grouping, denominator, w, scope)
-            for w in _wider(filters)
-        ]
-        suppress_own(views, wider)
-        stride, count = self._stride(), len(self.periods)
-        pdus, regions = _InEachPeriod(self.pdus(), stride), _InEachPeriod(self.regions(), stride)
-        if level == "pdu" and grouping in _ACROSS:
-            several = [p for p, n in Counter(self.pdus().values()).items() if n > 1]
-            wholes = {i * stride + p for i in range(count) for p in several}
-            hide_what_parts_hide(views, self._every_period("team", grouping, *at), pdus, wholes)
-        elif level == "region" and grouping in ("team", *_ACROSS):
-            parts = self._every_period("pdu", grouping, *at)
-            hide_what_parts_hide(views, parts, regions, views.units)
-        key_of = _InEachPeriod.key_of(stride)
-        if level == "team":
-            above = self._every_period("pdu", "team", *at)
-            hide_totals_hidden_above(views, above, pdus, key_of)
-        elif level == "pdu":
-            above = self._every_period("region", "pdu", *at)
-            hide_totals_hidden_above(views, above, regions, key_of)
-        self._planes[key] = views
-        return views
-
-    def _counted_every_period(
-        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
-    ) -> Planes:
-        """``_counted`` of every one of the periods read at once, each period's units
-        apart (``_stride``)."""
-        key = ("every period", level, grouping, denominator, filters.grade, filters.band, scope)
-        if key not in self._counts:
-            stride = self._stride()
-            every = []
-            for i, period in enumerate(self.periods):
-                at = (denominator, Filters(filters.grade, filters.band, period), scope)
-                cells = self._from_table(level, grouping, *at)
-                if cells is None:
-                    cells = self._unit_cells(level, grouping, *at)
-                every.append((i * stride, cells))
-            self._counts[key] = self._laid_out(grouping, _joined(every))
-        return self._counts[key]
 
     def _kept(
         self, level: str, grouping: str, denominator: str, unit_ids: Sequence[int]
@@ -765,9 +729,16 @@ class _Source:
         return frozenset(p for p, r in self.regions().items() if r in wanted)
 
     def _counted(
-        self, level: str, grouping: str, denominator: str, filters: Filters, scope: frozenset[int]
+        self,
+        level: str,
+        grouping: str,
+        denominator: str,
+        filters: Filters,
+        scope: frozenset[int],
+        periods: tuple[str, ...],
     ) -> Planes:
-        """Each unit's people by ``grouping`` and skill, nothing hidden yet.
+        """Each unit's people by ``grouping`` and skill, nothing hidden yet, for each of
+        ``periods`` (its units apart, ``_stride``).
 
         A table already read for the whole scope by team, PDU or region holds the
         figures of every unit at or above that level: they are taken from it. Where the
@@ -775,16 +746,20 @@ class _Source:
         PDU's view takes from its teams'), every level's are added up from one read of
         them; otherwise each unit's are read added up.
         """
-        key = (level, grouping, denominator, filters, scope)
+        key = (level, grouping, denominator, filters.grade, filters.band, scope, periods)
         if key not in self._counts:
-            cells = self._from_table(level, grouping, denominator, filters, scope)
-            if cells is None:
-                cells = self._team_cells(level, grouping, denominator, filters, scope)
-                if cells is not None:
-                    cells = self._raised(level, grouping, cells)
-            if cells is None:
-                cells = self._unit_cells(level, grouping, denominator, filters, scope)
-            self._counts[key] = self._laid_out(grouping, cells)
+            stride, every = self._stride(), []
+            for i, period in enumerate(periods):
+                at = (denominator, Filters(filters.grade, filters.band, period), scope)
+                cells = self._from_table(level, grouping, *at)
+                if cells is None:
+                    cells = self._team_cells(level, grouping, *at)
+                    if cells is not None:
+                        cells = self._raised(level, grouping, cells)
+                if cells is None:
+                    cells = self._unit_cells(level, grouping, *at)
+                every.append((i * stride, cells))
+            self._counts[key] = self._laid_out(grouping, _joined(every))
         return self._counts[key]
 
     def _from_table(
