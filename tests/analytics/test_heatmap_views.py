@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from learning_app.accounts.constants import Grade, Role
+from learning_app.profiles.services import published_skills
 
 
 def screen(page, selector="#heatmap"):
@@ -189,3 +190,18 @@ def test_a_table_that_fits_one_page_has_no_pagination(client, unit) -> None:
     page = client.get_page("/analytics/")
     assert len(screen(page)) == 4
     assert not page.soup.select(".govuk-pagination") and not page.soup.select("#row-count")
+
+
+def test_names_in_the_table_are_text_not_markup(client, db_session, unit) -> None:
+    name = 'Charlie <img src=x onerror="alert(1)"> & Co'
+    unit.teams["C"].name = name
+    db_session.commit()
+    client.sign_in(unit.leader.email)
+    response = client.get("/analytics/")
+    assert "<img" not in response.text and "&lt;img" in response.text
+    page = client.get_page("/analytics/")
+    [row] = [r for r in page.soup.select("#heatmap tbody tr") if r.th.get_text() == name]
+    link = row.select_one("td a")
+    skill = published_skills()[0].name
+    assert link.select_one(".govuk-visually-hidden").get_text() == f" for {name}, {skill}"
+    assert f"unit=team-{unit.teams['C'].id}" in link["href"]
