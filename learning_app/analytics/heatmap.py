@@ -35,17 +35,12 @@ from learning_app.analytics.planes import (
     ALL,
     Planes,
     counted,
+    hide_lines,
     hide_totals_hidden_above,
     hide_what_parts_hide,
     suppress_own,
 )
-from learning_app.analytics.suppression import (
-    THRESHOLD,
-    Figure,
-    hide_complements,
-    hide_differences,
-    hide_small,
-)
+from learning_app.analytics.suppression import THRESHOLD, Figure
 from learning_app.core.sql import among
 from learning_app.extensions import db
 from learning_app.framework.models import Domain, FrameworkVersion, Skill, VersionStatus
@@ -127,13 +122,92 @@ class Column:
     domain: str
 
 
+# Why a figure is hidden (``Figure.reason``), as ``Grid.reason`` numbers them.
+REASONS = (None, "primary", "secondary", "difference")
+_PRIMARY, _SECONDARY, _DIFFERENCE = 1, 2, 3
+
+
+@dataclass
+class Grid:
+    """A heatmap's figures as arrays [row, column]: its rows in order, then the total; its
+    skills in order (``columns``), then "All skills". ``value`` is NaN for a figure about
+    no one, and ``reason`` indexes ``REASONS``.
+
+    Every step of suppression is taken on these, for every cell at once; a row's
+    ``Figure``s are made only when it is read (``Row.figures``), so a page of a table of
+    thousands of rows makes them for the rows it shows.
+    """
+
+    columns: list[str]
+    n: np.ndarray
+    value: np.ndarray
+    hidden: np.ndarray
+    reason: np.ndarray
+
+    @property
+    def total(self) -> int:
+        return self.n.shape[0] - 1
+
+    def hide(self, cells: np.ndarray, reason: int, row: int | None = None) -> None:
+        """Hide ``cells`` (a mask of every cell, or of ``row``'s) not hidden already."""
+        hidden = self.hidden if row is None else self.hidden[row]
+        new = cells & ~hidden
+        hidden |= new
+        (self.reason if row is None else self.reason[row])[new] = reason
+
+    def hide_complements(self) -> None:
+        """``suppression.hide_complements`` of the columns, then the rows, each with its
+        total: the same lines in the same order, taken as ``planes`` takes them."""
+        before = self.hidden.copy()
+        hide_lines(self.n[None], self.hidden[None])
+        self.reason[self.hidden & ~before] = _SECONDARY
+
+    def figures(self, row: int) -> dict[str, Figure]:
+        values = self.value[row].tolist()
+        cells = zip(
+            self.columns,
+            self.n[row].tolist(),
+            values,
+            self.hidden[row].tolist(),
+            self.reason[row].tolist(),
+            strict=True,
+        )
+        return {c: Figure(n, None if v != v else v, h, REASONS[r]) for c, n, v, h, r in cells}
+
+
+class _Figures(Mapping):
+    """A row's figures by column, made from its heatmap's ``Grid`` when first read."""
+
+    __slots__ = ("_grid", "_row", "_made")
+
+    def __init__(self, grid: Grid, row: int) -> None:
+        self._grid, self._row = grid, row
+        self._made: dict[str, Figure] | None = None
+
+    def _figures(self) -> dict[str, Figure]:
+        if self._made is None:
+            self._made = self._grid.figures(self._row)
+        return self._made
+
+    def __getitem__(self, column: str) -> Figure:
+        return self._figures()[column]
+
+    def __iter__(self):
+        return iter(self._figures())
+
+    def __len__(self) -> int:
+        return len(self._grid.columns)
+
+
 @dataclass
 class Row:
     key: str
     label: str
-    figures: dict[str, Figure] = field(default_factory=dict)
+    figures: Mapping[str, Figure] = field(default_factory=dict)
     # The unit a drill-down from this row looks at (None: the view's own unit).
     unit_key: str | None = None
+    # Its row of the heatmap's ``Grid``.
+    at: int = -1
 
 
 @dataclass
@@ -146,6 +220,7 @@ class Heatmap:
     suppressed: bool
     # The sums of everyone in view on each skill, by (ALL, skill slug).
     sums: dict[tuple[str, str], dict[str, Any]] = field(repr=False, default_factory=dict)
+    grid: Grid = field(repr=False, default=None)  # type: ignore[assignment]
 
     @property
     def domains(self) -> list[tuple[str, int]]:
@@ -160,7 +235,7 @@ class Heatmap:
 
     @property
     def any_hidden(self) -> bool:
-        return any(f.hidden for row in [*self.rows, self.total] for f in row.figures.values())
+        return bool(self.grid.hidden.any())
 
 
 @dataclass(frozen=True)
@@ -552,12 +627,12 @@ class _Source:
         self, team_ids: Collection[int], grouping: str, filters: Filters, metric: Metric
     ) -> tuple[dict[tuple[str, str], list], dict[str, int]]:
         """The sums ``metric`` needs (those of the source's other measures too) per
-        (group key, skill slug), with the totals; and each column's place in them."""
+        (group key, skill slug), and each column's place in them."""
         wanted = {c for m in (metric, *self._metrics) for c in m.sums}
         rows, columns = self._rows(
             team_ids, grouping, filters, tuple(c for c in SUM_COLUMNS if c in wanted)
         )
-        return _added_up(rows), {c: i for i, c in enumerate(columns)}
+        return rows, {c: i for i, c in enumerate(columns)}
 
     def totals(
         self, team_ids: Collection[int], filters: Filters
@@ -1029,22 +1104,63 @@ def _build(
     slugs = [c.slug for c in cols]
     # Read first: a table by grade holds every sum, so a page by grade reads only it.
     totals = source.totals(team_ids, filters) if source.with_totals else {}
-    sums, at = source.sums(team_ids, grouping, filters, metric)
-    keys = {k for (k, _slug) in sums if k != ALL}
-    columns = [*slugs, ALL]
+    found, at = source.sums(team_ids, grouping, filters, metric)
+    keys, by_key, everyone = _summed(found, slugs, len(at))
+    labels = _row_labels(grouping, keys, source)
+    code = {k: i for i, k in enumerate(keys)}
+    order = np.array([code[key] for key, _label, _unit in labels], dtype=np.int64)
+    sums = np.concatenate([by_key[order], everyone[None]])
+    grid = _grid(
+        metric, [*slugs, ALL], sums[:, :, at[metric.numerator]], sums[:, :, at[metric.denominator]]
+    )
     rows = [
-        Row(key, label, {s: metric.figure(sums.get((key, s)), at) for s in columns}, unit)
-        for key, label, unit in _row_labels(grouping, keys, source)
+        Row(key, label, _Figures(grid, i), unit, i) for i, (key, label, unit) in enumerate(labels)
     ]
-    figures = {s: metric.figure(sums.get((ALL, s)), at) for s in columns}
-    total = Row(ALL, "Everyone in view", figures)
-    for row in [*rows, total]:
-        # "All skills" pools every skill, but it is still about the same people.
-        row.figures[ALL].n = max((row.figures[s].n for s in slugs), default=0)
-    heatmap = Heatmap(metric, grouping, cols, rows, total, suppress, totals)
+    total = Row(ALL, "Everyone in view", _Figures(grid, grid.total), None, grid.total)
+    heatmap = Heatmap(metric, grouping, cols, rows, total, suppress, totals, grid)
     if suppress:
         _suppress(heatmap, team_ids, filters, source)
     return heatmap
+
+
+def _summed(
+    found: dict[tuple[str, str], list], slugs: list[str], width: int
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """``found``'s sums per (group key, skill slug) as arrays: the group keys, as first
+    met; each key's sums [key, column, sum] for ``slugs`` then "All skills"; and
+    everyone's [column, sum]. "All skills" adds up every skill found, those of no column
+    too; ``width`` is the number of sums."""
+    if not found:
+        return [], np.zeros((0, len(slugs) + 1, width)), np.zeros((len(slugs) + 1, width))
+    values = np.array(list(found.values()), dtype=np.float64)
+    code: dict[str, int] = {}
+    keys = np.fromiter((code.setdefault(k, len(code)) for k, _s in found), np.int64, len(found))
+    place = {slug: i for i, slug in enumerate(slugs)}
+    columns = np.fromiter((place.get(slug, -1) for _k, slug in found), np.int64, len(found))
+    known = columns >= 0
+    by_key = np.zeros((len(code), len(slugs) + 1, width))
+    by_key[keys[known], columns[known]] = values[known]
+    np.add.at(by_key[:, len(slugs)], keys, values)
+    everyone = np.zeros((len(slugs) + 1, width))
+    np.add.at(everyone, columns[known], values[known])
+    everyone[len(slugs)] = values.sum(axis=0)
+    return list(code), by_key, everyone
+
+
+def _grid(metric: Metric, columns: list[str], numerator: np.ndarray, people: np.ndarray) -> Grid:
+    """The figures of ``metric`` from its sums [row, column] ("All skills" last): each a
+    value over its people, "All skills" over the most people of any one skill."""
+    n = people.astype(np.int64)
+    if n.shape[1] > 1:
+        n[:, -1] = n[:, :-1].max(axis=1)
+    else:
+        n[:, -1] = 0
+    value = np.full(people.shape, np.nan)
+    np.divide(numerator, people, out=value, where=people != 0)
+    if metric.percent:
+        value *= 100
+    hidden = np.zeros(n.shape, dtype=bool)
+    return Grid(columns, n, value, hidden, np.zeros(n.shape, dtype=np.int8))
 
 
 def _wider(filters: Filters) -> list[Filters]:
@@ -1064,26 +1180,20 @@ def _wider(filters: Filters) -> list[Filters]:
 def _suppress(
     heatmap: Heatmap, team_ids: Collection[int], filters: Filters, source: _Source
 ) -> None:
-    every_row = [*heatmap.rows, heatmap.total]
-    hide_small(f for row in every_row for f in row.figures.values())
-    slugs = [c.slug for c in heatmap.columns]
+    grid = heatmap.grid
+    grid.hide((grid.n > 0) & (grid.n < THRESHOLD), _PRIMARY)
+    slugs = grid.columns[:-1]
     for wider in _wider(filters):
         people = source.counts(team_ids, heatmap.grouping, wider, heatmap.metric.denominator)
-        for row in every_row:
-            unfiltered = {s: int(people.get((row.key, s), 0)) for s in slugs}
-            unfiltered[ALL] = max(unfiltered.values(), default=0)
-            hide_differences(row.figures, unfiltered)
-    hide_complements(_lines(heatmap))
-
-
-def _lines(heatmap: Heatmap) -> list[list[Figure]]:
-    """Every column and every row, each with its total: the lines that add up."""
-    every_row = [*heatmap.rows, heatmap.total]
-    slugs = [*(c.slug for c in heatmap.columns), ALL]
-    # A total is the cells of its line added up, so it is one more member of the line.
-    column_lines = [[row.figures[s] for row in every_row] for s in slugs]
-    row_lines = [[row.figures[s] for s in slugs] for row in every_row]
-    return [*column_lines, *row_lines]
+        unfiltered = np.zeros(grid.n.shape, dtype=np.int64)
+        for row in [*heatmap.rows, heatmap.total]:
+            unfiltered[row.at, :-1] = [int(people.get((row.key, s), 0)) for s in slugs]
+        if slugs:
+            unfiltered[:, -1] = unfiltered[:, :-1].max(axis=1)
+        # A figure about no one has no value to give away, so it stays as it is.
+        difference = unfiltered - grid.n
+        grid.hide((grid.n > 0) & (difference > 0) & (difference < THRESHOLD), _DIFFERENCE)
+    grid.hide_complements()
 
 
 _LEVELS = {Team: "team", Pdu: "pdu", Region: "region"}
@@ -1202,11 +1312,9 @@ def _build_unit(
     mine = (above or {}).get(str(unit.id))
     if mine is None:
         return heatmap
-    for slug, hidden in mine.items():
-        total = heatmap.total.figures[slug]
-        if hidden and not total.hidden:
-            total.hidden, total.reason = True, "secondary"
-    hide_complements(_lines(heatmap))
+    grid = heatmap.grid
+    grid.hide(np.array([mine[c] for c in grid.columns], dtype=bool), _SECONDARY, grid.total)
+    grid.hide_complements()
     return heatmap
 
 
@@ -1307,23 +1415,36 @@ def _hide_what_parts_hide(heatmap: Heatmap, views: list[Cells | None]) -> None:
     of several parts' figures hides wherever exactly one of them is hidden, since it less
     the others would give that one away.
     """
-    for row in [*heatmap.rows, heatmap.total]:
-        theirs = [cells for view in views if view and (cells := view.get(row.key))]
-        for slug, figure in row.figures.items():
-            if not figure.hidden and sum(1 for cells in theirs if cells[slug]) == 1:
-                figure.hidden, figure.reason = True, "secondary"
-    hide_complements(_lines(heatmap))
+    grid = heatmap.grid
+    at = {row.key: row.at for row in [*heatmap.rows, heatmap.total]}
+    places, hidden = [], []
+    for view in views:
+        for key, cells in (view or {}).items():
+            if (row := at.get(key)) is not None:
+                places.append(row)
+                hidden.append([cells[c] for c in grid.columns])
+    hidden_by = np.zeros(grid.n.shape, dtype=np.int64)
+    if places:
+        np.add.at(hidden_by, np.array(places), np.array(hidden, dtype=np.int64))
+    grid.hide(hidden_by == 1, _SECONDARY)
+    grid.hide_complements()
 
 
 def sort_rows(heatmap: Heatmap, column: str, descending: bool) -> None:
     """Order the rows by one column's value (hidden and empty cells last), or by name."""
-    if column not in {c.slug for c in heatmap.columns} | {ALL}:
+    grid = heatmap.grid
+    if column not in grid.columns:
         heatmap.rows.sort(key=lambda r: r.label.lower(), reverse=descending)
         return
-    shown = [r for r in heatmap.rows if r.figures[column].shown]
-    rest = [r for r in heatmap.rows if not r.figures[column].shown]
-    shown.sort(key=lambda r: r.figures[column].value, reverse=descending)
-    heatmap.rows = shown + rest
+    j = grid.columns.index(column)
+    at = np.array([r.at for r in heatmap.rows], dtype=np.int64)
+    values = grid.value[at, j]
+    shown = ~grid.hidden[at, j] & ~np.isnan(values)
+    # Stable either way: rows of equal value keep their order, as ``list.sort`` keeps them.
+    first = np.flatnonzero(shown)
+    first = first[np.argsort(-values[first] if descending else values[first], kind="stable")]
+    order = [*first.tolist(), *np.flatnonzero(~shown).tolist()]
+    heatmap.rows = [heatmap.rows[i] for i in order]
 
 
 # The summary -------------------------------------------------------------------------

@@ -175,7 +175,12 @@ def hide_complements(planes: Planes) -> None:
     No two columns share a cell, so what one column's line hides cannot change what
     another's does: every column of every plane is taken at once, then every row.
     """
-    n, hidden = planes.n, planes.hidden
+    hide_lines(planes.n, planes.hidden)
+
+
+def hide_lines(n: np.ndarray, hidden: np.ndarray) -> None:
+    """``hide_complements`` of the people ``n`` [plane, row, column] and what is hidden of
+    them, ``hidden``, which is written through."""
     if not hidden.any():
         return
     counted_cells = n > 0

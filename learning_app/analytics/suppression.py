@@ -13,6 +13,9 @@ A filtered cell (a grade, say) also hides when the same cell without the filter,
 which another view shows, differs from it by between 1 and ``THRESHOLD - 1`` people:
 otherwise two bookmarks would give the few people left out by subtraction.
 
+The heatmaps take these steps on arrays of every cell at once (``heatmap.Grid``,
+``planes``), in the same order and with the same tie-breaks as the functions here.
+
 What each unit's live heatmaps hide is kept with the rollups (``kept_views``): a change
 here, in ``planes`` or in ``heatmap`` that changes what a view hides must raise
 ``kept_views.RULES``, so views kept under the old rules are worked out again.
@@ -20,7 +23,7 @@ here, in ``planes`` or in ``heatmap`` that changes what a view hides must raise
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, MutableMapping
+from collections.abc import Hashable, Iterable, MutableMapping
 from dataclasses import dataclass
 
 THRESHOLD = 5
@@ -46,22 +49,6 @@ def hide_small(figures: Iterable[Figure], threshold: int = THRESHOLD) -> None:
     for figure in figures:
         if 0 < figure.n < threshold:
             figure.hidden, figure.reason = True, "primary"
-
-
-def hide_differences(
-    figures: Mapping[Hashable, Figure],
-    unfiltered_n: Mapping[Hashable, int],
-    threshold: int = THRESHOLD,
-) -> None:
-    """Hide each figure whose unfiltered twin differs from it by 1 to threshold - 1 people.
-
-    A figure about no one has no value to give away, so it stays as it is."""
-    for key, figure in figures.items():
-        if figure.hidden or not figure.n:
-            continue
-        difference = unfiltered_n.get(key, 0) - figure.n
-        if 0 < difference < threshold:
-            figure.hidden, figure.reason = True, "difference"
 
 
 def hide_complements(lines: Iterable[list[Figure]]) -> None:

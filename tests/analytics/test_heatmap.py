@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from learning_app.analytics.heatmap import ALL, Filters, build_unit_heatmap
+from learning_app.analytics.heatmap import ALL, Filters, build_unit_heatmap, sort_rows
 
 
 def figures(heatmap, slug):
@@ -107,3 +107,25 @@ def test_grouping_by_site_adds_up_the_teams_there(unit) -> None:
     cells = figures(heatmap, unit.skill)
     assert (cells["Leicester"].n, shown(cells["Leicester"])) == (9, round(11 / 9, 2))
     assert (cells["Hinckley"].n, shown(cells["Hinckley"])) == (7, round(4 / 7, 2))
+
+
+def test_rows_sort_by_value_with_equal_values_in_name_order_and_hidden_cells_last(unit) -> None:
+    every = teams(unit, "A", "B", "C")
+    labels = lambda heatmap: [r.label for r in heatmap.rows]  # noqa: E731
+    plain = build_unit_heatmap(unit.pdu, every, suppress=False)
+    sort_rows(plain, unit.skill, descending=True)
+    assert labels(plain) == ["Alpha", "Bravo", "Charlie"]  # 1.33, 1.00, 0.57
+    sort_rows(plain, unit.skill, descending=False)
+    assert labels(plain) == ["Charlie", "Bravo", "Alpha"]
+    # Everyone's gap on the second skill is 0: the rows stay in the order they had.
+    for descending in (True, False):
+        sort_rows(plain, unit.skills[1], descending)
+        assert labels(plain) == ["Charlie", "Bravo", "Alpha"]
+    sort_rows(plain, "name", descending=False)
+    assert labels(plain) == ["Alpha", "Bravo", "Charlie"]
+    # Suppressed, Alpha and Bravo are hidden on the first skill: Charlie leads either way.
+    hidden = build_unit_heatmap(unit.pdu, every)
+    for descending in (True, False):
+        sort_rows(hidden, unit.skill, descending)
+        assert labels(hidden) == ["Charlie", "Alpha", "Bravo"]
+    assert hidden.any_hidden and not plain.any_hidden
