@@ -61,6 +61,8 @@ from learning_app.analytics.models import (  # noqa: E402
     SUM_COLUMNS,
     AnalyticsCell,
     AnalyticsPduCell,
+    AnalyticsRegionCell,
+    AnalyticsTeamTotal,
 )
 from learning_app.analytics.quarters import quarter_of  # noqa: E402
 from learning_app.analytics.rollups import periods, take_snapshot  # noqa: E402
@@ -132,8 +134,8 @@ def ensure_snapshots(count: int) -> int:
             db.session.commit()
         if db.engine.dialect.name == "postgresql":
             # As autovacuum would soon: the planner should know the tables have grown.
-            db.session.execute(text("ANALYZE analytics_cells"))
-            db.session.execute(text("ANALYZE analytics_pdu_cells"))
+            for model in (AnalyticsCell, AnalyticsPduCell, AnalyticsRegionCell, AnalyticsTeamTotal):
+                db.session.execute(text(f"ANALYZE {model.__tablename__}"))
             db.session.commit()
     return len(periods())
 
