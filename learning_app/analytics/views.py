@@ -403,7 +403,8 @@ def table_cells(chosen: Selection, result: Heatmap, rows: list[Row]) -> list[tup
         for slug, link, name in columns:
             figure = row.figures[slug]
             level = heat_level(metric, figure.value) if figure.shown else None
-            text = escape(cell_text(metric, figure))
+            # A number or a few fixed words: nothing to escape.
+            text = cell_text(metric, figure)
             cells.append(_CELL.format("none" if level is None else level))
             if drill_html is not None and link is not None and not figure.hidden:
                 cells.append(
