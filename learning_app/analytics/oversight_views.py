@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, current_app, render_template
-from sqlalchemy import select
 
 from learning_app.accounts.constants import Role
 from learning_app.analytics import oversight
@@ -28,10 +27,7 @@ from learning_app.analytics.moderation import window_start
 from learning_app.core.pagination import paginate_list
 from learning_app.core.policy import allow
 from learning_app.core.requests import current_actor
-from learning_app.core.sql import among
 from learning_app.core.time import london_today
-from learning_app.extensions import db
-from learning_app.org.models import Team
 from learning_app.org.units import UnitSelection, scope_team_ids, unit_selection
 from learning_app.reflective.oversight import Figures, unit_figures
 
@@ -57,8 +53,7 @@ def oversight_of(selection: UnitSelection, today: date) -> Oversight:
     team_ids = selection.team_ids
     discussions = None
     if team_ids and team_ids <= scope_team_ids(current_actor(), Role.LEADER):
-        teams = db.session.scalars(select(Team).where(among(Team.id, team_ids)))
-        discussions = unit_figures(teams, today)
+        discussions = unit_figures(team_ids, today)
     return Oversight(
         audits=oversight.audit_rates(team_ids, today),
         cycles=oversight.cycle_rows(team_ids),

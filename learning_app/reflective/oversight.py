@@ -23,7 +23,7 @@ Every figure is read in a fixed number of queries whatever the number of practit
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
@@ -252,7 +252,7 @@ def unit_overview(teams: Iterable[Team], today: date) -> UnitOverview:
     """The oversight measures for ``teams``, team by team and in total."""
     teams = list(teams)
     team_ids = [t.id for t in teams]
-    by_team = _figures_by_team(teams, today)
+    by_team = _figures_by_team({t.id: t.name for t in teams}, today)
     holders = spo_ids_by_team(set(team_ids)) if team_ids else {}
     names = _names(set(holders.values()))
     for team_id, spo_id in holders.items():
@@ -277,9 +277,9 @@ def unit_overview(teams: Iterable[Team], today: date) -> UnitOverview:
     return UnitOverview(weeks, list(by_team.values()), total, spos, spo_total)
 
 
-def unit_figures(teams: Iterable[Team], today: date) -> Figures:
-    """The discussion figures of ``teams`` in total, without the SPOs' loads."""
-    return _total(_figures_by_team(list(teams), today).values())
+def unit_figures(team_ids: Collection[int], today: date) -> Figures:
+    """The discussion figures of the teams ``team_ids`` in total, without the SPOs' loads."""
+    return _total(_figures_by_team(dict.fromkeys(sorted(team_ids), ""), today).values())
 
 
 def _total(figures: Iterable[Figures]) -> Figures:
@@ -289,9 +289,10 @@ def _total(figures: Iterable[Figures]) -> Figures:
     return total
 
 
-def _figures_by_team(teams: list[Team], today: date) -> dict[int, Figures]:
-    team_ids = [t.id for t in teams]
-    by_team = {t.id: Figures(t.name) for t in teams}
+def _figures_by_team(names: dict[int, str], today: date) -> dict[int, Figures]:
+    """Each team's figures, by id; ``names`` is each team's name."""
+    team_ids = list(names)
+    by_team = {team_id: Figures(name) for team_id, name in names.items()}
     coverage = coverage_by_team(team_ids, today, rule_store.current_rules())
     for team_id, (with_cadence, covered) in coverage.items():
         by_team[team_id].with_cadence += with_cadence
