@@ -18,17 +18,19 @@ from operator import add
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 
 from learning_app.accounts.constants import BAND_LABELS, BAND_ORDER, GRADE_LABELS, Band, Grade
 from learning_app.analytics import kept_views
 from learning_app.analytics.kept_views import Cells
 from learning_app.analytics.models import (
+    LINE_TYPE,
     LIVE,
     SUM_COLUMNS,
     AnalyticsCell,
     AnalyticsPduCell,
     AnalyticsRegionCell,
+    AnalyticsTeamLine,
     AnalyticsTeamTotal,
 )
 from learning_app.analytics.planes import (
@@ -604,6 +606,7 @@ class _Source:
         self.with_totals = totals
         self._columns: list[Column] | None = None
         self._found: dict[tuple, _Table] = {}
+        self._lines: dict[tuple, tuple[list[str], np.ndarray, np.ndarray, dict[str, int]]] = {}
         self._names: dict[tuple[str, str], str] = {}
         self._parts: dict[frozenset[int], list[Unit]] = {}
         self._unit_keys: dict[tuple[frozenset[int], str], set[str] | None] = {}
@@ -633,6 +636,65 @@ class _Source:
             team_ids, grouping, filters, tuple(c for c in SUM_COLUMNS if c in wanted)
         )
         return rows, {c: i for i, c in enumerate(columns)}
+
+    def lines(
+        self, team_ids: Collection[int], grouping: str, filters: Filters, metric: Metric
+    ) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, int]] | None:
+        """``_summed`` of the sums ``sums`` gives, read from the team lines: for a view by
+        team or site of one period with no grade or band filter (None for any other).
+
+        A team's line is every skill's totals in one row, so a national view reads 2,000
+        rows rather than 34,000; the teams of a site are added up here."""
+        if grouping not in ("team", "site") or filters.grade or filters.band:
+            return None
+        if self._batched(filters):
+            return None
+        wanted = {c for m in (metric, *self._metrics) for c in m.sums}
+        sums = tuple(c for c in SUM_COLUMNS if c in wanted)
+        key = (frozenset(team_ids), grouping, filters.period)
+        found = self._lines.get(key)
+        if found is None or not set(sums) <= set(found[3]):
+            found = self._lines[key] = self._read_lines(team_ids, grouping, filters.period, sums)
+        return found
+
+    def _read_lines(
+        self, team_ids: Collection[int], grouping: str, period: str, sums: tuple[str, ...]
+    ) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, int]]:
+        line = AnalyticsTeamLine
+        group = line.team_id if grouping == "team" else line.site
+        statement = select(group, line.skills, *(getattr(line, c) for c in sums)).where(
+            line.period == period
+        )
+        pdus = self.pdus()
+        if set(team_ids) != pdus.keys():
+            whole, teams = ([], sorted(team_ids))
+            if len(teams) > _MANY_TEAMS:
+                whole, teams = _whole_pdus(team_ids, pdus)
+            within = [among(line.team_id, teams)] if teams else []
+            within += [among(line.pdu_id, whole)] if whole else []
+            statement = statement.where(or_(*within) if within else false())
+        rows = _read(statement)
+        slugs = [c.slug for c in self.columns()]
+        place = {slug: i for i, slug in enumerate(slugs)}
+        # Teams almost always share one list of skills: each list is looked up once.
+        places: dict[str, np.ndarray] = {}
+        for skills in {row[1] for row in rows}:
+            found = [place.get(slug, -1) for slug in skills.split(",")]
+            places[skills] = np.array(found, dtype=np.int64)
+        code: dict[str, int] = {}
+        of_row = np.array([code.setdefault(str(row[0]), len(code)) for row in rows], np.int64)
+        if len(places) == 1:
+            [shared] = places.values()
+            columns, keys = np.tile(shared, len(rows)), np.repeat(of_row, len(shared))
+        else:
+            parts = [places[row[1]] for row in rows]
+            columns = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            keys = np.repeat(of_row, [len(p) for p in parts])
+        values = np.zeros((len(columns), len(sums)))
+        for j in range(len(sums)):
+            values[:, j] = np.frombuffer(b"".join(row[2 + j] for row in rows), dtype=LINE_TYPE)
+        by_key, everyone = _added(keys, columns, values, len(code), len(slugs))
+        return list(code), by_key, everyone, {c: i for i, c in enumerate(sums)}
 
     def totals(
         self, team_ids: Collection[int], filters: Filters
@@ -1104,8 +1166,12 @@ def _build(
     slugs = [c.slug for c in cols]
     # Read first: a table by grade holds every sum, so a page by grade reads only it.
     totals = source.totals(team_ids, filters) if source.with_totals else {}
-    found, at = source.sums(team_ids, grouping, filters, metric)
-    keys, by_key, everyone = _summed(found, slugs, len(at))
+    lined = source.lines(team_ids, grouping, filters, metric)
+    if lined is None:
+        found, at = source.sums(team_ids, grouping, filters, metric)
+        keys, by_key, everyone = _summed(found, slugs, len(at))
+    else:
+        keys, by_key, everyone, at = lined
     labels = _row_labels(grouping, keys, source)
     code = {k: i for i, k in enumerate(keys)}
     order = np.array([code[key] for key, _label, _unit in labels], dtype=np.int64)
@@ -1137,14 +1203,29 @@ def _summed(
     keys = np.fromiter((code.setdefault(k, len(code)) for k, _s in found), np.int64, len(found))
     place = {slug: i for i, slug in enumerate(slugs)}
     columns = np.fromiter((place.get(slug, -1) for _k, slug in found), np.int64, len(found))
+    return list(code), *_added(keys, columns, values, len(code), len(slugs))
+
+
+def _added(
+    keys: np.ndarray, columns: np.ndarray, values: np.ndarray, key_count: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of sums ``values`` [row, sum] of each row's key and column (-1: no column of
+    the ``width``) added up: per key [key, column, sum] and for everyone [column, sum],
+    each with "All skills" last, which adds up every row, those of no column too."""
     known = columns >= 0
-    by_key = np.zeros((len(code), len(slugs) + 1, width))
-    by_key[keys[known], columns[known]] = values[known]
-    np.add.at(by_key[:, len(slugs)], keys, values)
-    everyone = np.zeros((len(slugs) + 1, width))
-    np.add.at(everyone, columns[known], values[known])
-    everyone[len(slugs)] = values.sum(axis=0)
-    return list(code), by_key, everyone
+    cells = key_count * (width + 1)
+    at = (keys * (width + 1) + columns)[known]
+    every = keys * (width + 1) + width
+    by_key = np.zeros((key_count, width + 1, values.shape[1]))
+    everyone = np.zeros((width + 1, values.shape[1]))
+    for j in range(values.shape[1]):
+        # ``bincount`` adds in the order of the rows, as the database's rows came.
+        added = np.bincount(at, weights=values[known, j], minlength=cells)
+        added += np.bincount(every, weights=values[:, j], minlength=cells)
+        by_key[:, :, j] = added.reshape(key_count, width + 1)
+        everyone[:width, j] = np.bincount(columns[known], values[known, j], minlength=width)
+    everyone[width] = values.sum(axis=0)
+    return by_key, everyone
 
 
 def _grid(metric: Metric, columns: list[str], numerator: np.ndarray, people: np.ndarray) -> Grid:

@@ -39,7 +39,9 @@ from learning_app.analytics.models import (
     AnalyticsCell,
     AnalyticsPduCell,
     AnalyticsRegionCell,
+    AnalyticsTeamLine,
     AnalyticsTeamTotal,
+    pack_line,
 )
 from learning_app.analytics.quarters import quarter_of
 from learning_app.core.events import practitioners_changed
@@ -181,10 +183,48 @@ def _rewrite(
 
 
 def _add_up_teams(period: str, pdu_id: int | None = None) -> None:
-    """Rewrite the team totals of ``period`` (of one PDU's teams, or all) from its team rows."""
+    """Rewrite the team totals and lines of ``period`` (of one PDU's teams, or all) from
+    its team rows."""
     at = None if pdu_id is None else [pdu_id]
     keys, copied = ("team_id", "skill_slug"), ("pdu_id", "region_id", "site")
     _rewrite(AnalyticsTeamTotal, AnalyticsCell, keys, copied, period, "pdu_id", at)
+    _line_up_teams(period, at)
+
+
+def _line_up_teams(period: str, pdu_ids: list[int] | None) -> None:
+    """Rewrite the team lines of ``period`` (of the teams of ``pdu_ids``, or all) from the
+    team totals: each team's skills in slug order, and its sums in the same order."""
+    drop = [AnalyticsTeamLine.period == period]
+    keep = [AnalyticsTeamTotal.period == period]
+    if pdu_ids is not None:
+        drop.append(AnalyticsTeamLine.pdu_id.in_(pdu_ids))
+        keep.append(AnalyticsTeamTotal.pdu_id.in_(pdu_ids))
+    db.session.execute(
+        delete(AnalyticsTeamLine).where(*drop).execution_options(synchronize_session=False)
+    )
+    copied = ("team_id", "pdu_id", "region_id", "site", "skill_slug")
+    totals = db.session.execute(
+        select(*(getattr(AnalyticsTeamTotal, c) for c in (*copied, *SUM_COLUMNS)))
+        .where(*keep)
+        .order_by(AnalyticsTeamTotal.team_id, AnalyticsTeamTotal.skill_slug)
+    )
+    lines = []
+    for team_id, rows in groupby(totals.tuples(), key=itemgetter(0)):
+        _team, pdu_id, region_id, site, *columns = zip(*rows, strict=True)
+        skills, sums = columns[0], columns[1:]
+        lines.append(
+            {
+                "period": period,
+                "team_id": team_id,
+                "pdu_id": pdu_id[0],
+                "region_id": region_id[0],
+                "site": site[0],
+                "skills": ",".join(skills),
+                **{c: pack_line(v) for c, v in zip(SUM_COLUMNS, sums, strict=True)},
+            }
+        )
+    if lines:
+        db.session.execute(insert(AnalyticsTeamLine), lines)
 
 
 def _add_up_pdus(period: str, pdu_id: int | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from learning_app.analytics.heatmap import ALL, Filters, build_unit_heatmap, sort_rows
+from learning_app.analytics.heatmap import ALL, Filters, _Source, build_unit_heatmap, sort_rows
 
 
 def figures(heatmap, slug):
@@ -129,3 +129,23 @@ def test_rows_sort_by_value_with_equal_values_in_name_order_and_hidden_cells_las
         sort_rows(hidden, unit.skill, descending)
         assert labels(hidden) == ["Charlie", "Alpha", "Bravo"]
     assert hidden.any_hidden and not plain.any_hidden
+
+
+@pytest.mark.parametrize("grouping", ["team", "site"])
+@pytest.mark.parametrize("metric", ["mean-gap", "observed", "below-target"])
+def test_views_read_from_the_team_lines_equal_those_read_skill_by_skill(
+    unit, monkeypatch, grouping, metric
+) -> None:
+    every = teams(unit, "A", "B", "C")
+
+    def seen():
+        heatmap = build_unit_heatmap(unit.pdu, every, grouping, metric, suppress=False)
+        return [
+            (row.key, {s: (f.n, f.value, f.hidden) for s, f in row.figures.items()})
+            for row in [*heatmap.rows, heatmap.total]
+        ]
+
+    lined = seen()
+    monkeypatch.setattr(_Source, "lines", lambda *args: None)
+    assert seen() == lined
+    assert len(lined) == (4 if grouping == "team" else 3)

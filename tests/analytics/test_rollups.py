@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 from sqlalchemy import func, select
 
 from learning_app.analytics.models import (
@@ -12,6 +13,7 @@ from learning_app.analytics.models import (
     AnalyticsCell,
     AnalyticsPduCell,
     AnalyticsRegionCell,
+    AnalyticsTeamLine,
     AnalyticsTeamTotal,
 )
 from learning_app.analytics.quarters import quarter_end, quarter_of
@@ -79,11 +81,33 @@ def _by_team(session, model):
     return {tuple(r[:3]): (*r[3:6], *(round(v, 9) for v in r[6:])) for r in rows}
 
 
+def _lines(session):
+    """The team lines taken apart: every period's sums, with the PDU, region and site, per
+    (team, skill), as ``_by_team`` gives them but exactly."""
+    found = {}
+    for line in session.scalars(select(AnalyticsTeamLine)):
+        sums = [np.frombuffer(getattr(line, c), dtype="<f8").tolist() for c in SUM_COLUMNS]
+        for i, slug in enumerate(line.skills.split(",")):
+            place = (line.pdu_id, line.region_id, line.site)
+            found[(line.period, line.team_id, slug)] = (*place, *(s[i] for s in sums))
+    return found
+
+
+def _exact_totals(session):
+    model = AnalyticsTeamTotal
+    columns = (model.period, model.team_id, model.skill_slug, model.pdu_id, model.region_id)
+    rows = session.execute(
+        select(*columns, model.site, *(getattr(model, c) for c in SUM_COLUMNS))
+    ).all()
+    return {tuple(r[:3]): tuple(r[3:]) for r in rows}
+
+
 def _levels_agree(session) -> int:
-    """The team totals, PDU and region rows are the team rows added up; how many region
-    rows there are."""
+    """The team totals, PDU and region rows are the team rows added up, and the team lines
+    hold exactly the team totals; how many region rows there are."""
     teams = AnalyticsCell
     assert _by_team(session, AnalyticsTeamTotal) == _by_team(session, teams)
+    assert _lines(session) == _exact_totals(session)
     by_region = _by_level(session, AnalyticsRegionCell, AnalyticsRegionCell.region_id)
     assert by_region == _by_level(session, teams, teams.region_id)
     assert by_region == _by_level(session, AnalyticsPduCell, AnalyticsPduCell.region_id)
