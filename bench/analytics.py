@@ -16,9 +16,10 @@ timing) ``--requests`` times after one warm-up request (5 times when the warm-up
 over a second); p50 and p95 are of those. Each heatmap has two references, timed
 the same way:
 
-- the rollup aggregate: the grouped sums over the rollups that the page reads
+- the rollup aggregate: the reads of the rollups that the page runs
   (``heatmap.page_statements``: every sum by grade for the totals, the measure's own by the
-  grouping), executed and fetched on their own, without building or suppressing anything.
+  grouping, or each team's line of them by team or site with no grade or band filter),
+  executed and fetched on their own, without building or suppressing anything.
   It is what the page itself reads, so it is the floor the page cannot beat;
 - the profile aggregate: the same sums (``rollups.add_profile``'s, every one) added up
   straight from the stored skill profiles, joined to the practitioners, their teams and
@@ -463,13 +464,13 @@ def main() -> None:
         "",
         "### Each heatmap beside its SQL aggregates",
         "",
-        "The rollup aggregate is the grouped sums over the rollup tables (analytics_cells, "
-        "analytics_pdu_cells) that the page itself runs (every sum by grade for the totals, "
-        "the measure's own sums by the row grouping), executed and fetched alone, so it is "
-        "the floor the page cannot beat. The profile aggregate adds up the same sums straight "
-        "from the stored skill profiles (skill_profiles joined to users, teams and PDUs, "
-        "grouped by the row grouping and skill), which is what the page would have to read "
-        "without rollups.",
+        "The rollup aggregate is the reads of the rollup tables that the page itself runs "
+        "(every sum by grade for the totals; the measure's own sums by the row grouping, or "
+        "by team or site with no grade or band filter each team's line of sums), executed "
+        "and fetched alone, so it is the floor the page cannot beat. The profile aggregate "
+        "adds up the same sums straight from the stored skill profiles (skill_profiles "
+        "joined to users, teams and PDUs, grouped by the row grouping and skill), which is "
+        "what the page would have to read without rollups.",
         "",
         "| Heatmap | Page p50 ms | Rollup SQL p50 / p95 ms | Page / rollup SQL | "
         "Profile SQL p50 / p95 ms | Page / profile SQL |",

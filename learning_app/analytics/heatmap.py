@@ -319,11 +319,48 @@ def page_statements(
     team_ids: Collection[int], grouping: str, filters: Filters, metric_key: str
 ) -> list[Select]:
     """The grouped sums one heatmap page reads (``_build``): every sum by grade, for the
-    totals, and the measure's own sums by the page's grouping."""
+    totals, and the measure's own sums by the page's grouping (its team lines, by team or
+    site with no grade or band filter)."""
     statements = group_sums_statements(team_ids, TOTALS_GROUPING, filters)
-    if grouping != TOTALS_GROUPING:
-        statements += group_sums_statements(team_ids, grouping, filters, METRICS[metric_key].sums)
+    wanted = METRICS[metric_key].sums
+    sums = tuple(c for c in SUM_COLUMNS if c in wanted)
+    if _lined(grouping, filters):
+        statements.append(_lines_statement(team_ids, grouping, filters.period, sums))
+    elif grouping != TOTALS_GROUPING:
+        statements += group_sums_statements(team_ids, grouping, filters, sums)
     return statements
+
+
+def _lined(grouping: str, filters: Filters) -> bool:
+    """Whether a view's sums are read from the team lines (``_Source.lines``)."""
+    return grouping in ("team", "site") and not (filters.grade or filters.band)
+
+
+def _lines_statement(
+    team_ids: Collection[int],
+    grouping: str,
+    period: str,
+    sums: tuple[str, ...],
+    pdus: dict[int, int] | None = None,
+) -> Select:
+    """The team lines of ``team_ids`` for ``period``: (team id or site, skills, *sums).
+
+    ``pdus`` is every team's PDU, if already read; every team is read with no condition."""
+    if pdus is None:
+        pdus = dict(db.session.execute(select(Team.id, Team.pdu_id)).tuples().all())
+    line = AnalyticsTeamLine
+    group = line.team_id if grouping == "team" else line.site
+    statement = select(group, line.skills, *(getattr(line, c) for c in sums)).where(
+        line.period == period
+    )
+    if set(team_ids) == pdus.keys():
+        return statement
+    whole, teams = ([], sorted(team_ids))
+    if len(teams) > _MANY_TEAMS:
+        whole, teams = _whole_pdus(team_ids, pdus)
+    within = [among(line.team_id, teams)] if teams else []
+    within += [among(line.pdu_id, whole)] if whole else []
+    return statement.where(or_(*within) if within else false())
 
 
 def _statements(
@@ -645,9 +682,7 @@ class _Source:
 
         A team's line is every skill's totals in one row, so a national view reads 2,000
         rows rather than 34,000; the teams of a site are added up here."""
-        if grouping not in ("team", "site") or filters.grade or filters.band:
-            return None
-        if self._batched(filters):
+        if not _lined(grouping, filters) or self._batched(filters):
             return None
         wanted = {c for m in (metric, *self._metrics) for c in m.sums}
         sums = tuple(c for c in SUM_COLUMNS if c in wanted)
@@ -660,20 +695,7 @@ class _Source:
     def _read_lines(
         self, team_ids: Collection[int], grouping: str, period: str, sums: tuple[str, ...]
     ) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, int]]:
-        line = AnalyticsTeamLine
-        group = line.team_id if grouping == "team" else line.site
-        statement = select(group, line.skills, *(getattr(line, c) for c in sums)).where(
-            line.period == period
-        )
-        pdus = self.pdus()
-        if set(team_ids) != pdus.keys():
-            whole, teams = ([], sorted(team_ids))
-            if len(teams) > _MANY_TEAMS:
-                whole, teams = _whole_pdus(team_ids, pdus)
-            within = [among(line.team_id, teams)] if teams else []
-            within += [among(line.pdu_id, whole)] if whole else []
-            statement = statement.where(or_(*within) if within else false())
-        rows = _read(statement)
+        rows = _read(_lines_statement(team_ids, grouping, period, sums, self.pdus()))
         slugs = [c.slug for c in self.columns()]
         place = {slug: i for i, slug in enumerate(slugs)}
         # Teams almost always share one list of skills: each list is looked up once.
