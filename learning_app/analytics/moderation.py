@@ -80,54 +80,49 @@ def observer_means(
 
     The unit's mean of a skill is every observer's ratings of it averaged, so the last
     sum over the ratings is what this observer's mean would be had each rating been the
-    unit's mean for its skill. Worked out in the database from the observer, role and
-    skill sums.
+    unit's mean for its skill. Worked out in the database from the team, observer, role
+    and skill sums: the last sum is each sum of ratings times its skill's mean, so those
+    sums need not be added up per observer and skill first.
     """
     if not team_ids:
         return []
-    by_skill = _by_skill(team_ids, today).cte("by_skill")
-    # Each skill's mean over every observer, a row per skill, joined to each observer's
-    # sums of that skill.
-    skills = select(
-        by_skill.c.skill_id,
-        (cast(func.sum(by_skill.c.level_sum), Float) / func.sum(by_skill.c.ratings)).label("mean"),
-    ).group_by(by_skill.c.skill_id)
-    skills = skills.subquery()
-    keys = (by_skill.c.observer_id, by_skill.c.observer_role)
+    # Read twice rather than kept between the two (a CTE): PostgreSQL adds up each skill
+    # as it scans, instead of writing every cell out first.
+    each = _cells(team_ids, today).subquery()
+    # Each skill's mean over every observer, a row per skill, joined to every cell.
+    skills = (
+        select(
+            each.c.skill_id,
+            (cast(func.sum(each.c.level_sum), Float) / func.sum(each.c.ratings)).label("mean"),
+        )
+        .group_by(each.c.skill_id)
+        .subquery()
+    )
+    cells = _cells(team_ids, today).subquery()
+    keys = (cells.c.observer_id, cells.c.observer_role)
     statement = (
         select(
             *keys,
-            func.sum(by_skill.c.ratings),
-            func.sum(by_skill.c.level_sum),
-            func.sum(by_skill.c.ratings * skills.c.mean),
+            func.sum(cells.c.ratings),
+            func.sum(cells.c.level_sum),
+            func.sum(cells.c.ratings * skills.c.mean),
         )
-        .join(skills, skills.c.skill_id == by_skill.c.skill_id)
+        .join(skills, skills.c.skill_id == cells.c.skill_id)
         .group_by(*keys)
     )
     return [tuple(r) for r in db.session.execute(statement)]
 
 
-def _by_skill(team_ids: Collection[int], today: date):
-    """(observer_id, observer_role, skill_id, level_sum, ratings) of ``observer_means``,
-    from the kept rows when they are for this window and today, else from the ratings."""
+def _cells(team_ids: Collection[int], today: date):
+    """(observer_id, observer_role, skill_id, level_sum, ratings) per team too, of
+    ``observer_means``: the kept rows when they are for this window and today, else
+    added up from the ratings."""
     since = window_start(today)
     if today < london_today() or _kept_window() != since:
-        ratings = _ratings(team_ids, since, today).subquery()
-        columns = ratings.c
-        where = []
-    else:
-        columns = ModerationCell.__table__.c
-        where = [among(ModerationCell.team_id, team_ids)]
-    keys = (columns.observer_id, columns.observer_role, columns.skill_id)
-    return (
-        select(
-            *keys,
-            func.sum(columns.level_sum).label("level_sum"),
-            func.sum(columns.ratings).label("ratings"),
-        )
-        .where(*where)
-        .group_by(*keys)
-    )
+        return _ratings(team_ids, since, today)
+    cell = ModerationCell
+    columns = (cell.observer_id, cell.observer_role, cell.skill_id, cell.level_sum, cell.ratings)
+    return select(*columns).where(among(cell.team_id, team_ids))
 
 
 _COLUMNS = ["team_id", "observer_id", "observer_role", "skill_id", "level_sum", "ratings"]
