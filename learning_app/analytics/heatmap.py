@@ -651,6 +651,7 @@ class _Source:
         self._planes: dict[tuple, Planes] = {}
         self._kept_views: dict[tuple, dict[str, dict[int, Cells | None]]] = {}
         self._scope_teams: dict[frozenset[int], frozenset[int]] = {}
+        self._scopes: dict[frozenset[int], frozenset[int]] = {}
         self._counts: dict[tuple, Planes] = {}
         self._unit_tables: dict[tuple, dict[str, list]] = {}
         self._team_tables: dict[tuple, _Cells] = {}
@@ -762,8 +763,11 @@ class _Source:
     def scope(self, team_ids: Collection[int]) -> frozenset[int]:
         """The PDUs of ``team_ids``: the views a heatmap of them agrees with are of units
         within them, and of the regions holding them."""
-        pdus = self.pdus()
-        return frozenset(pdus[t] for t in team_ids if t in pdus)
+        key = frozenset(team_ids)
+        if key not in self._scopes:
+            pdus = self.pdus()
+            self._scopes[key] = frozenset(pdus[t] for t in key if t in pdus)
+        return self._scopes[key]
 
     def _whole_regions(self, scope: frozenset[int]) -> frozenset[int]:
         """Every PDU of the regions of the PDUs ``scope``."""
@@ -1356,6 +1360,8 @@ def build_unit_heatmaps(
     Each table is read for every period in one query, rather than once per period.
     """
     source = _Source(periods, totals=False)
+    # Once: every period's heatmap looks its teams up by this set.
+    team_ids = frozenset(team_ids)
     return {
         period: _build_unit(
             unit,
