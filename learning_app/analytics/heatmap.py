@@ -2,10 +2,12 @@
 
 The numbers come from the rollups (``analytics.models``): one query adds up the rows of
 the teams in view, grouped by the chosen grouping and skill (and, grouped by PDU, region,
-grade or band, the PDU rollups stand in for every PDU wholly in view). Columns are
-the skills of the published framework in domain order, with an "All skills" column; a
-total row covers everyone in view. Suppression (``analytics.suppression``) is applied
-unless the reader is the SPO of every team in view.
+grade or band, the PDU and region rollups stand in for every unit wholly in view; by
+team or site with no grade or band filter, each team's line of sums is read). Columns
+are the skills of the published framework in domain order, with an "All skills" column;
+a total row covers everyone in view. Suppression (``analytics.suppression``, taken on
+arrays of every cell: ``Grid``) is applied unless the reader is the SPO of every team in
+view.
 """
 
 from __future__ import annotations
